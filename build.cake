@@ -32,6 +32,7 @@ Task("Generate")
     DotNetRun("./generators/Mlflow.SpecGen/Mlflow.SpecGen.csproj", new ProcessArgumentBuilder()
         .Append("generate")
         .Append("--protos").AppendQuoted("spec/sources/mlflow-protos.json")
+        .Append("--catalog").AppendQuoted("spec/sources/mlflow-endpoints.tsv")
         .Append("--overlay").AppendQuoted("spec/sources/overlay")
         .Append("--out").AppendQuoted("spec/mlflow.openapi.json"),
         new DotNetRunSettings { Configuration = configuration });
