@@ -1,0 +1,59 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace Mlflow.Generators.Helpers
+{
+    /// <summary>An immutable array compared by its elements, so that pipeline values built from it cache correctly.</summary>
+    internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>
+        where T : IEquatable<T>
+    {
+        public static readonly EquatableArray<T> Empty = new EquatableArray<T>(ImmutableArray<T>.Empty);
+
+        private readonly ImmutableArray<T> _items;
+
+        public EquatableArray(ImmutableArray<T> items) => _items = items;
+
+        public EquatableArray(IEnumerable<T> items) => _items = items.ToImmutableArray();
+
+        public ImmutableArray<T> Items => _items.IsDefault ? ImmutableArray<T>.Empty : _items;
+
+        public int Count => Items.Length;
+
+        public T this[int index] => Items[index];
+
+        public bool Equals(EquatableArray<T> other) => Items.SequenceEqual(other.Items);
+
+        public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            unchecked
+            {
+                var hash = 17;
+                foreach (var item in Items)
+                {
+                    hash = (hash * 31) + (item is null ? 0 : item.GetHashCode());
+                }
+
+                return hash;
+            }
+        }
+
+        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)Items).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public static bool operator ==(EquatableArray<T> left, EquatableArray<T> right) => left.Equals(right);
+
+        public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
+    }
+
+    internal static class EquatableArray
+    {
+        public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
+            where T : IEquatable<T> => new EquatableArray<T>(items);
+    }
+}
