@@ -1,0 +1,216 @@
+using System.Text.Json.Nodes;
+using Mlflow.Deployments.Http;
+using Mlflow.Deployments.Models;
+
+namespace Mlflow.Deployments;
+
+/// <summary>
+/// The built-in target for MLflow's own Deployments server (<c>http://host:port</c>, <c>https://...</c>; the process
+/// started with <c>mlflow gateway start</c>): the .NET counterpart of <c>get_deploy_client("http://host:port")</c>.
+/// Endpoints are read-only here and deployments do not exist, exactly as in MLflow's client.
+/// </summary>
+public sealed class MlflowDeploymentClient : DeploymentClientBase, IDisposable
+{
+    private readonly DeploymentsTransport _transport;
+
+    /// <summary>Creates a client for the Deployments server at <paramref name="targetUri"/> (may carry a path prefix).</summary>
+    /// <param name="targetUri">Base URI of the server, <c>http</c> or <c>https</c>.</param>
+    /// <param name="options">HTTP settings; <see cref="DeploymentClientOptions.FromEnvironment"/> when null.</param>
+    public MlflowDeploymentClient(string targetUri, DeploymentClientOptions? options = null)
+        : base(targetUri)
+    {
+        if (!Uri.TryCreate(targetUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new DeploymentsException($"'{targetUri}' is not an http(s) URI of an MLflow Deployments server.");
+        }
+
+        _transport = new DeploymentsTransport(uri, options ?? DeploymentClientOptions.FromEnvironment());
+        OpenAi = new OpenAiCompatibleApi(_transport, "v1/");
+        Legacy = new LegacyGatewayApi(_transport);
+    }
+
+    /// <summary>The base URI requests are resolved against.</summary>
+    public Uri BaseUri => _transport.BaseUri;
+
+    /// <summary>The OpenAI-compatible routes <c>/v1/chat/completions</c>, <c>/v1/completions</c>, <c>/v1/embeddings</c>.</summary>
+    public OpenAiCompatibleApi OpenAi { get; }
+
+    /// <summary>The deprecated AI Gateway routes the server still serves (<c>/api/2.0/gateway/...</c>, <c>/gateway/{name}/invocations</c>).</summary>
+    public LegacyGatewayApi Legacy { get; }
+
+    /// <summary>Not supported: the Deployments server has no deployments (MLflow raises <c>NotImplementedError</c>).</summary>
+    public override Task<DeploymentInfo> CreateDeploymentAsync(
+        string name, string modelUri, string? flavor = null, IReadOnlyDictionary<string, object?>? config = null,
+        string? endpoint = null, CancellationToken cancellationToken = default) =>
+        Task.FromException<DeploymentInfo>(NoDeployments(nameof(CreateDeploymentAsync)));
+
+    /// <summary>Not supported: the Deployments server has no deployments.</summary>
+    public override Task<DeploymentInfo> UpdateDeploymentAsync(
+        string name, string? modelUri = null, string? flavor = null, IReadOnlyDictionary<string, object?>? config = null,
+        string? endpoint = null, CancellationToken cancellationToken = default) =>
+        Task.FromException<DeploymentInfo>(NoDeployments(nameof(UpdateDeploymentAsync)));
+
+    /// <summary>Not supported: the Deployments server has no deployments.</summary>
+    public override Task DeleteDeploymentAsync(
+        string name, IReadOnlyDictionary<string, object?>? config = null, string? endpoint = null,
+        CancellationToken cancellationToken = default) =>
+        Task.FromException(NoDeployments(nameof(DeleteDeploymentAsync)));
+
+    /// <summary>Not supported: the Deployments server has no deployments.</summary>
+    public override Task<IReadOnlyList<DeploymentInfo>> ListDeploymentsAsync(string? endpoint = null, CancellationToken cancellationToken = default) =>
+        Task.FromException<IReadOnlyList<DeploymentInfo>>(NoDeployments(nameof(ListDeploymentsAsync)));
+
+    /// <summary>Not supported: the Deployments server has no deployments.</summary>
+    public override Task<DeploymentInfo> GetDeploymentAsync(string name, string? endpoint = null, CancellationToken cancellationToken = default) =>
+        Task.FromException<DeploymentInfo>(NoDeployments(nameof(GetDeploymentAsync)));
+
+    /// <summary>
+    /// <c>POST /endpoints/{endpoint}/invocations</c> with <paramref name="inputs"/> as the body
+    /// (<c>MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT</c> applies). <paramref name="endpoint"/> names the endpoint;
+    /// <paramref name="deploymentName"/> is accepted in its place.
+    /// </summary>
+    public override Task<PredictionsResponse> PredictAsync(
+        string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
+        CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(
+            HttpMethod.Post, InvocationsPath(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
+            _transport.Options.PredictTimeout, cancellationToken);
+
+    /// <summary>The same route with <c>"stream": true</c>; chunks are the server's SSE events.</summary>
+    public override IAsyncEnumerable<PredictionChunk> PredictStreamAsync(
+        string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
+        CancellationToken cancellationToken = default) =>
+        _transport.StreamAsync(InvocationsPath(endpoint ?? deploymentName), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
+
+    /// <summary>Not supported: endpoints come from the server's configuration file (MLflow raises <c>NotImplementedError</c>).</summary>
+    public override Task<EndpointInfo> CreateEndpointAsync(
+        string name, IReadOnlyDictionary<string, object?>? config = null, CancellationToken cancellationToken = default) =>
+        Task.FromException<EndpointInfo>(ReadOnlyEndpoints(nameof(CreateEndpointAsync)));
+
+    /// <summary>Not supported: endpoints come from the server's configuration file.</summary>
+    public override Task<EndpointInfo> UpdateEndpointAsync(
+        string endpoint, IReadOnlyDictionary<string, object?>? config = null, CancellationToken cancellationToken = default) =>
+        Task.FromException<EndpointInfo>(ReadOnlyEndpoints(nameof(UpdateEndpointAsync)));
+
+    /// <summary>Not supported: endpoints come from the server's configuration file.</summary>
+    public override Task DeleteEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
+        Task.FromException(ReadOnlyEndpoints(nameof(DeleteEndpointAsync)));
+
+    /// <summary>Every endpoint: <c>GET /api/2.0/endpoints/</c>, following <c>next_page_token</c>.</summary>
+    public override async Task<IReadOnlyList<EndpointInfo>> ListEndpointsAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<EndpointInfo>();
+        string? token = null;
+        do
+        {
+            var page = await ListEndpointsPageRawAsync(token, cancellationToken).ConfigureAwait(false);
+            if (page["endpoints"] is JsonArray endpoints)
+            {
+                all.AddRange(endpoints.OfType<JsonObject>().Select(e => EndpointInfo.FromJson((JsonObject)e.DeepClone())));
+            }
+
+            token = page["next_page_token"] is JsonValue v && v.TryGetValue<string>(out var t) && t.Length > 0 ? t : null;
+        }
+        while (token is not null);
+
+        return all;
+    }
+
+    /// <summary>One page of <c>GET /api/2.0/endpoints/</c>.</summary>
+    /// <param name="pageToken">Token from the previous page; null for the first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<DeploymentsListEndpointsResponse> ListEndpointsPageAsync(string? pageToken = null, CancellationToken cancellationToken = default) =>
+        (await _transport.GetAsync(EndpointsPagePath("api/2.0/endpoints/", pageToken), cancellationToken).ConfigureAwait(false))
+        .Deserialize<DeploymentsListEndpointsResponse>();
+
+    /// <summary><c>GET /api/2.0/endpoints/{endpoint}</c>; an unknown name throws <see cref="DeploymentNotFoundException"/>.</summary>
+    public override async Task<EndpointInfo> GetEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
+        EndpointInfo.FromJson(await GetObjectAsync("api/2.0/endpoints/" + Escape(endpoint), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The hidden <c>GET /api/3.0/gateway/endpoint/{endpoint}</c> (same data as <see cref="GetEndpointAsync"/>).</summary>
+    public async Task<EndpointInfo> GetEndpointV3Async(string endpoint, CancellationToken cancellationToken = default) =>
+        EndpointInfo.FromJson(await GetObjectAsync("api/3.0/gateway/endpoint/" + Escape(endpoint), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>A traffic route: the hidden <c>GET /api/3.0/gateway/route/{route}</c>
+    /// (<c>{name, task_type, destinations, routing_strategy}</c>).</summary>
+    public Task<JsonObject> GetTrafficRouteAsync(string route, CancellationToken cancellationToken = default) =>
+        GetObjectAsync("api/3.0/gateway/route/" + Escape(route), cancellationToken);
+
+    /// <summary><c>GET /api/2.0/endpoints/limits/{endpoint}</c> (the server answers 501 at MLflow 3.11).</summary>
+    public Task<JsonObject> GetLimitsAsync(string endpoint, CancellationToken cancellationToken = default) =>
+        GetObjectAsync("api/2.0/endpoints/limits/" + Escape(endpoint), cancellationToken);
+
+    /// <summary><c>POST /api/2.0/endpoints/limits/</c> with <c>{route, limits}</c> (501 at MLflow 3.11, 422 when fields are missing).</summary>
+    public async Task<JsonObject> SetLimitsAsync(JsonObject request, CancellationToken cancellationToken = default) =>
+        AsObject(await _transport.SendAsync(HttpMethod.Post, "api/2.0/endpoints/limits/", request.ToJsonString(), _transport.Options.RequestTimeout, cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>GET /health</c>: <c>{"status": "OK"}</c>.</summary>
+    public Task<JsonObject> HealthAsync(CancellationToken cancellationToken = default) => GetObjectAsync("health", cancellationToken);
+
+    /// <summary><c>GET /openapi.json</c>: FastAPI's own description of the server, as text.</summary>
+    public async Task<string> GetOpenApiDocumentAsync(CancellationToken cancellationToken = default) =>
+        (await _transport.GetAsync("openapi.json", cancellationToken).ConfigureAwait(false)).RawJson;
+
+    /// <summary>
+    /// Sends any request to the server through the same policy (retries, timeouts, error mapping): an escape hatch
+    /// for routes this client does not model. <paramref name="body"/> is sent as is with <c>Content-Type: application/json</c>.
+    /// </summary>
+    public Task<PredictionsResponse> SendAsync(HttpMethod method, string relativeUri, string? body = null, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(method, relativeUri, body, _transport.Options.RequestTimeout, cancellationToken);
+
+    /// <inheritdoc/>
+    public void Dispose() => _transport.Dispose();
+
+    internal static string Escape(string name) => Uri.EscapeDataString(name);
+
+    internal static string EndpointsPagePath(string path, string? pageToken) =>
+        pageToken is null ? path : path + "?page_token=" + Uri.EscapeDataString(pageToken);
+
+    private async Task<JsonObject> ListEndpointsPageRawAsync(string? token, CancellationToken cancellationToken) =>
+        AsObject(await _transport.GetAsync(EndpointsPagePath("api/2.0/endpoints/", token), cancellationToken).ConfigureAwait(false));
+
+    private async Task<JsonObject> GetObjectAsync(string path, CancellationToken cancellationToken) =>
+        AsObject(await _transport.GetAsync(path, cancellationToken).ConfigureAwait(false));
+
+    internal static JsonObject AsObject(PredictionsResponse response) =>
+        response.Json?.DeepClone() as JsonObject
+        ?? throw new DeploymentsException($"Expected a JSON object, got: {Truncate(response.RawJson)}");
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "...";
+
+    private string InvocationsPath(string? endpoint) =>
+        "endpoints/" + Escape(endpoint ?? throw new ArgumentException("An endpoint name is required.", nameof(endpoint))) + "/invocations";
+
+    private DeploymentOperationNotSupportedException NoDeployments(string operation) =>
+        NotSupported(operation, "The MLflow Deployments server serves endpoints, not deployments.");
+
+    private DeploymentOperationNotSupportedException ReadOnlyEndpoints(string operation) =>
+        NotSupported(operation, "Endpoints of the MLflow Deployments server come from its configuration file.");
+}
+
+/// <summary>
+/// The deprecated AI Gateway routes a Deployments server still serves: <c>/api/2.0/gateway/routes/</c>,
+/// <c>/api/2.0/gateway/limits/</c> and the <c>/gateway/{name}/invocations</c> alias.
+/// </summary>
+public sealed class LegacyGatewayApi
+{
+    private readonly DeploymentsTransport _transport;
+
+    internal LegacyGatewayApi(DeploymentsTransport transport) => _transport = transport;
+
+    /// <summary>One page of <c>GET /api/2.0/gateway/routes/</c> (<c>{routes, next_page_token}</c>).</summary>
+    public async Task<JsonObject> ListRoutesPageAsync(string? pageToken = null, CancellationToken cancellationToken = default) =>
+        MlflowDeploymentClient.AsObject(await _transport.GetAsync(MlflowDeploymentClient.EndpointsPagePath("api/2.0/gateway/routes/", pageToken), cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>GET /api/2.0/gateway/routes/{route}</c>.</summary>
+    public async Task<EndpointInfo> GetRouteAsync(string route, CancellationToken cancellationToken = default) =>
+        EndpointInfo.FromJson(MlflowDeploymentClient.AsObject(await _transport.GetAsync("api/2.0/gateway/routes/" + MlflowDeploymentClient.Escape(route), cancellationToken).ConfigureAwait(false)));
+
+    /// <summary><c>GET /api/2.0/gateway/limits/{endpoint}</c> (501 at MLflow 3.11).</summary>
+    public async Task<JsonObject> GetLimitsAsync(string endpoint, CancellationToken cancellationToken = default) =>
+        MlflowDeploymentClient.AsObject(await _transport.GetAsync("api/2.0/gateway/limits/" + MlflowDeploymentClient.Escape(endpoint), cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>POST /gateway/{endpoint}/invocations</c>: the legacy alias of the invocations route.</summary>
+    public Task<PredictionsResponse> InvokeAsync(string endpoint, JsonNode inputs, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(HttpMethod.Post, "gateway/" + MlflowDeploymentClient.Escape(endpoint) + "/invocations", inputs.ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
+}

@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mlflow.Deployments.Http;
+using Mlflow.Deployments.Models;
+
+namespace Mlflow.Deployments;
+
+/// <summary>
+/// The OpenAI-compatible routes of a target: <c>/v1/chat/completions</c>, <c>/v1/completions</c> and
+/// <c>/v1/embeddings</c> on the Deployments server, <c>/gateway/mlflow/v1/...</c> on the tracking server's AI
+/// gateway. The endpoint is chosen by the body's <c>model</c> field.
+/// </summary>
+public sealed class OpenAiCompatibleApi
+{
+    private readonly DeploymentsTransport _transport;
+    private readonly string _prefix;
+
+    internal OpenAiCompatibleApi(DeploymentsTransport transport, string prefix)
+    {
+        _transport = transport;
+        _prefix = prefix;
+    }
+
+    /// <summary>Chat completion (<c>model</c> = endpoint name).</summary>
+    public async Task<DeploymentsChatResponse> ChatAsync(DeploymentsChatRequest request, CancellationToken cancellationToken = default) =>
+        (await PostAsync("chat/completions", ToNode(request), cancellationToken).ConfigureAwait(false)).AsChat();
+
+    /// <summary>Streamed chat completion.</summary>
+    public async IAsyncEnumerable<DeploymentsChatChunk> ChatStreamAsync(
+        DeploymentsChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var chunk in StreamAsync("chat/completions", ToNode(request), cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk.AsChatChunk();
+        }
+    }
+
+    /// <summary>Text completion (<c>model</c> = endpoint name).</summary>
+    public async Task<DeploymentsCompletionsResponse> CompletionsAsync(DeploymentsCompletionsRequest request, CancellationToken cancellationToken = default) =>
+        (await PostAsync("completions", ToNode(request), cancellationToken).ConfigureAwait(false)).AsCompletions();
+
+    /// <summary>Streamed text completion.</summary>
+    public async IAsyncEnumerable<DeploymentsCompletionsChunk> CompletionsStreamAsync(
+        DeploymentsCompletionsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var chunk in StreamAsync("completions", ToNode(request), cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk.AsCompletionsChunk();
+        }
+    }
+
+    /// <summary>Embeddings (<c>model</c> = endpoint name).</summary>
+    public async Task<DeploymentsEmbeddingsResponse> EmbeddingsAsync(DeploymentsEmbeddingsRequest request, CancellationToken cancellationToken = default) =>
+        (await PostAsync("embeddings", ToNode(request), cancellationToken).ConfigureAwait(false)).AsEmbeddings();
+
+    /// <summary>Posts any body to a route under the OpenAI-compatible prefix (e.g. <c>chat/completions</c>).</summary>
+    public Task<PredictionsResponse> PostAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(HttpMethod.Post, _prefix + route, body.ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
+
+    /// <summary>
+    /// Posts a body with <c>"stream": true</c> to a route under the OpenAI-compatible prefix and yields the SSE chunks
+    /// (an answer that is not an event stream, such as embeddings, comes back as one chunk).
+    /// </summary>
+    public IAsyncEnumerable<PredictionChunk> StreamAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
+        _transport.StreamAsync(_prefix + route, Streaming.WithStreamFlag(body).ToJsonString(), cancellationToken);
+
+    internal static JsonNode ToNode<T>(T request) =>
+        JsonSerializer.SerializeToNode(request, DeploymentsJson.Options) ?? new JsonObject();
+}
+
+internal static class Streaming
+{
+    /// <summary>A copy of the body with <c>"stream": true</c> (set or overwritten).</summary>
+    public static JsonNode WithStreamFlag(JsonNode? inputs)
+    {
+        var copy = inputs?.DeepClone() as JsonObject
+                   ?? (inputs is null ? new JsonObject() : throw new DeploymentsException("Streaming inputs must be a JSON object."));
+        copy["stream"] = true;
+        return copy;
+    }
+}

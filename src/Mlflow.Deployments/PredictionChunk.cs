@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mlflow.Deployments.Models;
+
+namespace Mlflow.Deployments;
+
+/// <summary>One chunk of <see cref="IDeploymentClient.PredictStreamAsync"/>: one Server-Sent Event's data.</summary>
+public sealed class PredictionChunk
+{
+    private readonly Lazy<JsonNode?> _json;
+
+    /// <summary>Creates a chunk from an event's data text.</summary>
+    public PredictionChunk(string data, string eventType = "message", string? eventId = null)
+    {
+        Data = data;
+        EventType = eventType;
+        EventId = eventId;
+        _json = new Lazy<JsonNode?>(() => DeploymentsJsonText.TryParse(data));
+    }
+
+    /// <summary>The event data exactly as received (multi-line <c>data:</c> fields joined with <c>\n</c>).</summary>
+    public string Data { get; }
+
+    /// <summary>The SSE event type (<c>message</c> unless the server sent an <c>event:</c> line).</summary>
+    public string EventType { get; }
+
+    /// <summary>The SSE event id, when the server sent one.</summary>
+    public string? EventId { get; }
+
+    /// <summary>The data parsed as JSON, or null when it is not JSON.</summary>
+    public JsonNode? Json => _json.Value;
+
+    /// <summary>Typed view of a chat chunk (<c>chat.completion.chunk</c>).</summary>
+    public DeploymentsChatChunk AsChatChunk() => Deserialize<DeploymentsChatChunk>();
+
+    /// <summary>Typed view of a completions chunk (<c>text_completion_chunk</c>).</summary>
+    public DeploymentsCompletionsChunk AsCompletionsChunk() => Deserialize<DeploymentsCompletionsChunk>();
+
+    /// <summary>Deserializes the data into <typeparamref name="T"/>.</summary>
+    public T Deserialize<T>(JsonSerializerOptions? options = null) =>
+        JsonSerializer.Deserialize<T>(Data, options ?? DeploymentsJson.Options)
+        ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");
+
+    /// <inheritdoc/>
+    public override string ToString() => Data;
+}
+
+internal static class DeploymentsJsonText
+{
+    public static JsonNode? TryParse(string text) => Http.DeploymentsErrors.TryParseJson(text);
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mlflow.Deployments.Models;
+
+namespace Mlflow.Deployments;
+
+/// <summary>
+/// The answer of <see cref="IDeploymentClient.PredictAsync"/>: the raw JSON exactly as received plus typed access
+/// (<see cref="AsChat"/>, <see cref="AsCompletions"/>, <see cref="AsEmbeddings"/>, <see cref="Deserialize{T}"/>).
+/// Mirrors MLflow's <c>PredictionsResponse</c> (a dict with <c>get_predictions</c>, <c>to_json</c>, <c>from_json</c>).
+/// </summary>
+public sealed class PredictionsResponse
+{
+    private readonly Lazy<JsonNode?> _json;
+
+    /// <summary>Wraps a JSON text.</summary>
+    public PredictionsResponse(string rawJson, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        RawJson = rawJson;
+        Headers = headers ?? new Dictionary<string, string>();
+        _json = new Lazy<JsonNode?>(() => string.IsNullOrWhiteSpace(rawJson) ? null : JsonNode.Parse(rawJson));
+    }
+
+    /// <summary>The body exactly as the target sent it.</summary>
+    public string RawJson { get; }
+
+    /// <summary>The parsed body (a fresh tree is not made per call: treat it as read-only).</summary>
+    public JsonNode? Json => _json.Value;
+
+    /// <summary>
+    /// Response headers worth keeping (e.g. <c>x-mlflow-gateway-duration-ms</c> from the tracking gateway), lower-case names.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>
+    /// The predictions: the <c>predictions</c> member for pyfunc-style targets, else the whole body
+    /// (LLM endpoints answer the OpenAI-shaped object itself).
+    /// </summary>
+    public JsonNode? GetPredictions() =>
+        Json is JsonObject o && o.TryGetPropertyValue("predictions", out var p) ? p : Json;
+
+    /// <summary>Typed view of a chat answer.</summary>
+    public DeploymentsChatResponse AsChat() => Deserialize<DeploymentsChatResponse>();
+
+    /// <summary>Typed view of a completions answer.</summary>
+    public DeploymentsCompletionsResponse AsCompletions() => Deserialize<DeploymentsCompletionsResponse>();
+
+    /// <summary>Typed view of an embeddings answer.</summary>
+    public DeploymentsEmbeddingsResponse AsEmbeddings() => Deserialize<DeploymentsEmbeddingsResponse>();
+
+    /// <summary>Deserializes the raw body into <typeparamref name="T"/> (package JSON options unless given).</summary>
+    public T Deserialize<T>(JsonSerializerOptions? options = null) =>
+        JsonSerializer.Deserialize<T>(RawJson, options ?? DeploymentsJson.Options)
+        ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
+
+    /// <summary>The raw JSON text (MLflow's <c>to_json</c>).</summary>
+    public string ToJson() => RawJson;
+
+    /// <summary>Wraps a JSON text (MLflow's <c>from_json</c>); throws when it is not JSON.</summary>
+    public static PredictionsResponse FromJson(string json)
+    {
+        using (JsonDocument.Parse(json))
+        {
+        }
+
+        return new PredictionsResponse(json);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => RawJson;
+}
