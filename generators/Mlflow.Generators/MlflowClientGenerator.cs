@@ -87,14 +87,14 @@ namespace Mlflow.Generators
             var client = spec
                 .SelectMany(static (model, _) => model == null
                     ? ImmutableArray<ClientEmitter.ClientInput>.Empty
-                    : ImmutableArray.Create(new ClientEmitter.ClientInput(model.Title, model.DefaultServerUrl, model.RootChildren)))
+                    : ImmutableArray.Create(new ClientEmitter.ClientInput(model.Title, model.DefaultServerUrl, model.Root)))
                 .Combine(options)
                 .Select(static (pair, _) => ClientEmitter.EmitClient(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.ClientFile);
             var catalog = spec
                 .SelectMany(static (model, _) => model == null
                     ? ImmutableArray<ClientEmitter.CatalogInput>.Empty
-                    : ImmutableArray.Create(new ClientEmitter.CatalogInput(model.Builders)))
+                    : ImmutableArray.Create(new ClientEmitter.CatalogInput(model.Builders, model.Root)))
                 .Combine(options)
                 .Select(static (pair, _) => ClientEmitter.EmitCatalog(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.CatalogFile);

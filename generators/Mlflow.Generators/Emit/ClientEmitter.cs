@@ -10,9 +10,9 @@ namespace Mlflow.Generators.Emit
     internal static class ClientEmitter
     {
         /// <summary>The values the root client and the catalog need, so that they are re-emitted only when these change.</summary>
-        internal sealed record ClientInput(string Title, string? DefaultServerUrl, EquatableArray<NavigationModel> RootChildren);
+        internal sealed record ClientInput(string Title, string? DefaultServerUrl, RequestBuilderModel Root);
 
-        internal sealed record CatalogInput(EquatableArray<RequestBuilderModel> Builders);
+        internal sealed record CatalogInput(EquatableArray<RequestBuilderModel> Builders, RequestBuilderModel Root);
 
         public static GeneratedFile EmitClient(ClientInput input, GeneratorOptions options)
         {
@@ -23,10 +23,10 @@ namespace Mlflow.Generators.Emit
             w.Summary(null, "The Kiota-level client of " + input.Title + ": navigate by path segments, then call a method, for example\nclient.Api.V20.Mlflow.Experiments.Create.PostAsync(body).");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
             w.Open("public partial class " + options.ClientName + " : " + a + ".BaseRequestBuilder");
-            RequestBuilderEmitter.EmitNavigation(w, input.RootChildren.Items, options, "PathParameters");
+            RequestBuilderEmitter.EmitNavigation(w, input.Root.Children.Items, options, "PathParameters");
             w.Line("/// <summary>Creates the client and registers the JSON, text, form and multipart serializers with the Kiota defaults.</summary>");
             w.Line("/// <param name=\"requestAdapter\">The adapter that sends the requests; its BaseUrl is the tracking URI.</param>");
-            w.Open("public " + options.ClientName + "(" + a + ".IRequestAdapter requestAdapter) : base(requestAdapter, \"{+baseurl}\", new global::System.Collections.Generic.Dictionary<string, object>())");
+            w.Open("public " + options.ClientName + "(" + a + ".IRequestAdapter requestAdapter) : base(requestAdapter, " + Naming.Literal(input.Root.UrlTemplate) + ", new global::System.Collections.Generic.Dictionary<string, object>())");
             w.Line(a + ".ApiClientBuilder.RegisterDefaultSerializer<global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriterFactory>();");
             w.Line(a + ".ApiClientBuilder.RegisterDefaultSerializer<global::Microsoft.Kiota.Serialization.Text.TextSerializationWriterFactory>();");
             w.Line(a + ".ApiClientBuilder.RegisterDefaultSerializer<global::Microsoft.Kiota.Serialization.Form.FormSerializationWriterFactory>();");
@@ -44,6 +44,8 @@ namespace Mlflow.Generators.Emit
 
             w.Line("PathParameters.TryAdd(\"baseurl\", RequestAdapter.BaseUrl ?? string.Empty);");
             w.Close();
+            var root = input.Root with { ClassName = options.ClientName };
+            RequestBuilderEmitter.EmitOperations(w, root, "global::" + options.Namespace + "." + options.ClientName, options);
             w.Close();
             w.Close();
             return new GeneratedFile(options.ClientName + ".g.cs", w.ToString());
@@ -59,13 +61,16 @@ namespace Mlflow.Generators.Emit
             w.Open("public static class ApiOperationCatalog");
             w.Line("/// <summary>The operations, in path order.</summary>");
             w.Open("public static global::System.Collections.Generic.IReadOnlyList<global::" + options.Namespace + ".ApiOperationInfo> Operations { get; } = new global::" + options.Namespace + ".ApiOperationInfo[]");
-            foreach (var builder in input.Builders.OrderBy(b => b.PathTemplate, StringComparer.Ordinal))
+            var all = input.Builders.Select(b => (Builder: b, Qualified: "global::" + TypeSyntax.BuildersNamespace(options) + "." + b.ClassName))
+                .Concat(new[] { (Builder: input.Root with { ClassName = options.ClientName }, Qualified: "global::" + options.Namespace + "." + options.ClientName) })
+                .OrderBy(b => b.Builder.PathTemplate, StringComparer.Ordinal);
+            foreach (var (builder, qualified) in all)
             {
                 foreach (var operation in builder.Operations)
                 {
-                    var builderType = "typeof(global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + ")";
+                    var builderType = "typeof(" + qualified + ")";
                     var queryType = operation.QueryParameters.Count > 0
-                        ? "typeof(global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + "." + RequestBuilderEmitter.QueryClass(builder, operation) + ")"
+                        ? "typeof(" + qualified + "." + RequestBuilderEmitter.QueryClass(builder, operation) + ")"
                         : "null";
                     var bodyType = operation.BodyType == null ? "null" : "typeof(" + TypeSyntax.Of(operation.BodyKind == BodyKind.JsonCollection ? operation.BodyType.Element! : operation.BodyType, options) + ")";
                     var responseType = operation.ResponseType == null ? "null" : "typeof(" + TypeSyntax.Of(operation.ResponseKind == ResponseKind.JsonCollection ? operation.ResponseType.Element! : operation.ResponseType, options) + ")";

@@ -34,16 +34,26 @@ namespace Mlflow.Generators.Emit
             w.Open("public " + builder.ClassName + "(string rawUrl, " + a + ".IRequestAdapter requestAdapter) : base(requestAdapter, Template, rawUrl)");
             w.Close();
 
-            foreach (var operation in builder.Operations)
-            {
-                EmitOperation(w, builder, operation, options);
-            }
-
             w.Line();
             w.Line("/// <summary>Returns a builder for the given raw URL, keeping the same adapter.</summary>");
             w.Line("/// <param name=\"rawUrl\">The full URL to call.</param>");
             w.Line("/// <returns>A new builder.</returns>");
             w.Line("public global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + " WithUrl(string rawUrl) => new global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + "(rawUrl, RequestAdapter);");
+
+            EmitOperations(w, builder, "global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName, options);
+            w.Close();
+            w.Close();
+            return new GeneratedFile("RequestBuilders/" + builder.ClassName + ".g.cs", w.ToString());
+        }
+
+        /// <summary>The methods of each operation and their query parameter classes (shared by builders and the root client).</summary>
+        internal static void EmitOperations(CodeWriter w, RequestBuilderModel builder, string qualifiedClass, GeneratorOptions options)
+        {
+            var a = TypeSyntax.Abstractions;
+            foreach (var operation in builder.Operations)
+            {
+                EmitOperation(w, builder, qualifiedClass, operation, options);
+            }
 
             foreach (var operation in builder.Operations.Where(o => o.QueryParameters.Count > 0))
             {
@@ -67,10 +77,6 @@ namespace Mlflow.Generators.Emit
 
                 w.Close();
             }
-
-            w.Close();
-            w.Close();
-            return new GeneratedFile("RequestBuilders/" + builder.ClassName + ".g.cs", w.ToString());
         }
 
         /// <summary>Navigation members shared by request builders and the root client.</summary>
@@ -148,12 +154,12 @@ namespace Mlflow.Generators.Emit
         internal static string BodyType(OperationModel operation, GeneratorOptions options) =>
             TypeSyntax.Of(operation.BodyType!, options);
 
-        private static void EmitOperation(CodeWriter w, RequestBuilderModel builder, OperationModel operation, GeneratorOptions options)
+        private static void EmitOperation(CodeWriter w, RequestBuilderModel builder, string qualifiedClass, OperationModel operation, GeneratorOptions options)
         {
             var a = TypeSyntax.Abstractions;
             var method = MethodName(operation.Method);
             var query = operation.QueryParameters.Count > 0
-                ? "global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + "." + QueryClass(builder, operation)
+                ? qualifiedClass + "." + QueryClass(builder, operation)
                 : a + ".DefaultQueryParameters";
             var config = "global::System.Action<" + a + ".RequestConfiguration<" + query + ">>? requestConfiguration = default";
             var hasBody = operation.BodyKind != BodyKind.None;

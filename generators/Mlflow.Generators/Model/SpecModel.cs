@@ -122,7 +122,7 @@ namespace Mlflow.Generators.Model
         EquatableArray<ModelClass> Models,
         EquatableArray<EnumModel> Enums,
         EquatableArray<RequestBuilderModel> Builders,
-        EquatableArray<NavigationModel> RootChildren,
+        RequestBuilderModel Root,
         EquatableArray<DiagnosticInfo> Diagnostics)
     {
         public bool HasErrors => Diagnostics.Count > 0;

@@ -36,7 +36,7 @@ namespace Mlflow.Generators.Parser
         private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
         private readonly Dictionary<string, TypeRef> _refCache = new Dictionary<string, TypeRef>(StringComparer.Ordinal);
         private readonly HashSet<string> _refsInProgress = new HashSet<string>(StringComparer.Ordinal);
-        private readonly HashSet<string> _typeNames = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _typeNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly List<ModelBuilder> _models = new List<ModelBuilder>();
         private readonly Dictionary<string, ModelBuilder> _modelsByName = new Dictionary<string, ModelBuilder>(StringComparer.Ordinal);
         private readonly List<EnumModel> _enums = new List<EnumModel>();
@@ -111,12 +111,16 @@ namespace Mlflow.Generators.Parser
             }
 
             var builders = new List<RequestBuilderModel>();
-            var classNames = new HashSet<string>(StringComparer.Ordinal);
+            var classNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var rootChildren = BuildBuilders(tree, builders, classNames);
-            if (tree.Operations.Count > 0 || tree.SlashOperations.Count > 0)
-            {
-                Report(DiagnosticIds.Unsupported, "/paths/~1", _root, "an operation on the root path '/' cannot be placed on a request builder");
-            }
+            // Operations on "/" live on the root client itself, as Kiota places them.
+            var rootOperations = tree.Operations.Concat(tree.SlashOperations).ToList();
+            var rootBuilder = new RequestBuilderModel(
+                "",
+                "/",
+                rootOperations.Count > 0 ? tree.UrlTemplate(rootOperations, true) : "{+baseurl}",
+                rootChildren,
+                rootOperations.ToEquatableArray());
 
             var models = _models.Select(m => new ModelClass(m.Name, m.Description, _errorModels.Contains(m.Name), ErrorSafe(m).ToEquatableArray())).ToList();
             return new SpecModel(
@@ -126,7 +130,7 @@ namespace Mlflow.Generators.Parser
                 models.ToEquatableArray(),
                 _enums.ToEquatableArray(),
                 builders.ToEquatableArray(),
-                rootChildren,
+                rootBuilder,
                 _diagnostics.ToEquatableArray());
         }
 
@@ -151,7 +155,7 @@ namespace Mlflow.Generators.Parser
             EquatableArray<ModelClass>.Empty,
             EquatableArray<EnumModel>.Empty,
             EquatableArray<RequestBuilderModel>.Empty,
-            EquatableArray<NavigationModel>.Empty,
+            new RequestBuilderModel("", "/", "{+baseurl}", EquatableArray<NavigationModel>.Empty, EquatableArray<OperationModel>.Empty),
             _diagnostics.ToEquatableArray());
 
         private void Report(string id, string pointer, JsonNode node, string message) =>
