@@ -33,7 +33,7 @@ public sealed class WebhookVerifier
 
     private readonly byte[][] _keys;
     private readonly TimeProvider _timeProvider;
-    private readonly long _toleranceMilliseconds;
+    private readonly long _toleranceTicks;
     private readonly IWebhookPayloadReader _payloadReader;
 
     /// <summary>Creates a verifier for one secret with the default tolerance, body limit and payload reader.</summary>
@@ -74,7 +74,7 @@ public sealed class WebhookVerifier
 
         _keys = options.Secrets.Select(Encoding.UTF8.GetBytes).ToArray();
         _timeProvider = options.TimeProvider;
-        _toleranceMilliseconds = (long)Math.Min(options.Tolerance.TotalMilliseconds, long.MaxValue / 2);
+        _toleranceTicks = options.Tolerance.Ticks;
         Tolerance = options.Tolerance;
         MaxBodyBytes = options.MaxBodyBytes;
         _payloadReader = options.PayloadReader ?? DefaultWebhookPayloadReader.Instance;
@@ -184,15 +184,16 @@ public sealed class WebhookVerifier
             return WebhookVerificationResult.Rejected(WebhookRejectionReason.FutureTimestamp, "The timestamp is too far in the future.");
         }
 
-        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var difference = (unixSeconds * 1000) - now;
-        if (difference > _toleranceMilliseconds)
+        // In ticks, exactly: the largest timestamp (year 9999) times 10^7 still fits a long.
+        var now = _timeProvider.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var difference = (unixSeconds * TimeSpan.TicksPerSecond) - now;
+        if (difference > _toleranceTicks)
         {
             return WebhookVerificationResult.Rejected(WebhookRejectionReason.FutureTimestamp,
                 $"The timestamp is more than {Tolerance.TotalSeconds:0.###} s in the future.");
         }
 
-        if (-difference > _toleranceMilliseconds)
+        if (-difference > _toleranceTicks)
         {
             return WebhookVerificationResult.Rejected(WebhookRejectionReason.StaleTimestamp,
                 $"The timestamp is more than {Tolerance.TotalSeconds:0.###} s old.");
