@@ -17,6 +17,7 @@ internal sealed class Overlay
     public Dictionary<string, string> Exclude { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, JsonNode> SchemaExamples { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> OperationIds { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, string>> RelaxRequired { get; } = new(StringComparer.Ordinal);
 
     public static Overlay Load(string directory)
     {
@@ -39,6 +40,8 @@ internal sealed class Overlay
             foreach (var (k, v) in root["names"]?.AsObject() ?? new JsonObject()) overlay.Names[k] = (string)v!;
             foreach (var (k, v) in root["exclude"]?.AsObject() ?? new JsonObject()) overlay.Exclude[k] = (string)v!;
             foreach (var (k, v) in root["operationIds"]?.AsObject() ?? new JsonObject()) overlay.OperationIds[k] = (string)v!;
+            foreach (var (k, v) in root["relaxRequired"]?.AsObject() ?? new JsonObject())
+                overlay.RelaxRequired[k] = v!.AsObject().ToDictionary(x => x.Key, x => (string)x.Value!);
             foreach (var (k, v) in root["examples"]?.AsObject() ?? new JsonObject()) overlay.SchemaExamples[k] = v!;
         }
         return overlay;

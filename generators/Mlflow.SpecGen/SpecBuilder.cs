@@ -127,9 +127,12 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 }
                 else
                 {
+                    // The body is required when it must carry a required field the path does not already carry
+                    // (a DELETE whose fields all live in the path is sent without a body by MLflow's own clients).
+                    var bodyRequired = input.Fields.Any(f => f.ValidateRequired && !boundFields.Contains(f.Name));
                     op["requestBody"] = new JsonObject
                     {
-                        ["required"] = true,
+                        ["required"] = bodyRequired,
                         ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(rpc.Input, boundFields) } },
                     };
                 }
@@ -274,6 +277,8 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 };
                 continue;
             }
+            if (overlay.Schemas.Any(x => x.Name == name))
+                throw new SpecGenException($"overlay schema {name} has the same name as proto type {type}; rename one (overlay names)");
             var m = protos.Messages[type];
             var schema = new JsonObject { ["type"] = "object" };
             var props = new JsonObject();
@@ -285,7 +290,8 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 if (f.Oneof is not null) fs["x-mlflow-oneof"] = f.Oneof;
                 if (f.Default is not null) fs["default"] = DefaultValue(f);
                 props[f.Name] = fs;
-                if (f.ValidateRequired && (bound is null || !bound.Contains(f.Name))) required.Add(f.Name);
+                var relaxed = overlay.RelaxRequired.TryGetValue(name, out var relax) && relax.ContainsKey(f.Name);
+                if (f.ValidateRequired && !relaxed && (bound is null || !bound.Contains(f.Name))) required.Add(f.Name);
             }
             if (props.Count > 0) schema["properties"] = props;
             if (required.Count > 0) schema["required"] = required;
@@ -422,10 +428,13 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         if (route["body"] is JsonNode body)
         {
             var contentType = (string?)route["bodyContentType"] ?? ((body is JsonValue bv && (string?)bv == "binary") ? "application/octet-stream" : "application/json");
+            var content = new JsonObject { [contentType] = new JsonObject { ["schema"] = Shorthand.Expand(body, where + " body") } };
+            foreach (var (extraType, extraSchema) in route["bodyContentTypes"]?.AsObject() ?? new JsonObject())
+                content[extraType] = new JsonObject { ["schema"] = Shorthand.Expand(extraSchema, where + " body " + extraType) };
             op["requestBody"] = new JsonObject
             {
                 ["required"] = (bool?)route["bodyRequired"] ?? true,
-                ["content"] = new JsonObject { [contentType] = new JsonObject { ["schema"] = Shorthand.Expand(body, where + " body") } },
+                ["content"] = content,
             };
         }
         op["responses"] = Responses(route["responses"]?.AsObject(), (string?)route["errors"] ?? "mlflow", where);
@@ -528,6 +537,8 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 }
                 op["responses"] = SortResponses(existing);
             }
+            foreach (var status in patch["removeResponses"]?.AsArray() ?? new JsonArray())
+                op["responses"]!.AsObject().Remove((string)status!);
         }
     }
 
