@@ -1,4 +1,5 @@
 // Build script for the MLflow .NET SDK (Cake 7, restored with `dotnet tool restore`).
+#nullable enable
 // Targets: Clean, Restore, Generate, Build, Test (default), Pack.
 using System.Xml.Linq;
 
