@@ -76,7 +76,7 @@ Task("Test")
         failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
         skipped += Read("notExecuted");
     }
-    Information("{0} passed, {1} failed, {2} skipped", passed, failed, skipped);
+    Information($"{passed} passed, {failed} failed, {skipped} skipped");
     if (failure is not null) throw failure;
     if (passed == 0) throw new Exception("No test ran.");
 });
