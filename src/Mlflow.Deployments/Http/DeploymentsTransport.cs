@@ -79,7 +79,7 @@ internal sealed class DeploymentsTransport : IDisposable
         }
 
         var uri = Resolve(relative);
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var stream = new EventStreamEndStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         var parser = SseParser.Create(stream);
         await using var events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var delivered = 0;
