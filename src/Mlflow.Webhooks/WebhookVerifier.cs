@@ -271,6 +271,12 @@ public sealed class WebhookVerifier
             return WebhookVerificationResult.Rejected(WebhookRejectionReason.MalformedJson,
                 $"The body is not valid JSON (line {e.LineNumber ?? 0}, byte {e.BytePositionInLine ?? 0}).");
         }
+        catch (InvalidOperationException)
+        {
+            // Found by the fuzz test: the duplicate-property check of System.Text.Json 10 unescapes property names and
+            // throws this (not a JsonException) for an escaped lone surrogate such as "\udc00".
+            return WebhookVerificationResult.Rejected(WebhookRejectionReason.MalformedJson, "The body holds a property name that is not valid UTF-16.");
+        }
 
         using (document)
         {
