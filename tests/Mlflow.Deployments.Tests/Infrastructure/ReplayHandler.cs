@@ -50,7 +50,11 @@ public sealed class ReplayHandler : HttpMessageHandler
     {
         while (Sent.Count < count)
         {
-            await _received.WaitAsync(TimeSpan.FromSeconds(30));
+            // A guard against a hung test, not a timing assumption.
+            if (!await _received.WaitAsync(TimeSpan.FromSeconds(60)))
+            {
+                throw new TimeoutException($"The client sent {Sent.Count} request(s), expected {count}.");
+            }
         }
     }
 

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Time.Testing;
+using Mlflow.Deployments.Tests.Infrastructure;
+using static Mlflow.Deployments.Tests.DeploymentsServerReplayTests;
+
+namespace Mlflow.Deployments.Tests;
+
+/// <summary>
+/// MLflow's deployments-client policy: retries on 429/500/502/503 only, urllib3 backoff (0, 4, 8, 16 s ...),
+/// Retry-After, 120 s predict timeout, 300 s request timeout. Time is a <see cref="FakeTimeProvider"/>: nothing sleeps.
+/// </summary>
+public sealed class RetryAndTimeoutTests
+{
+    private static readonly WireExchange InvokeChat = WireExchange.Load("deployments", "invoke-chat");
+    private static readonly WireExchange ProviderError = WireExchange.Load("deployments", "err-invoke-chat-provider-error");
+
+    [Fact]
+    public async Task Retries_429_500_502_503_with_urllib3_backoff_then_succeeds()
+    {
+        var time = new ObservableTimeProvider();
+        var handler = new ReplayHandler();
+        foreach (var status in new[] { 429, 500, 502, 503 })
+        {
+            handler.Enqueue(() => ReplayHandler.Answer(status, "{\"detail\":\"busy\"}", "application/json"));
+        }
+
+        handler.Enqueue(InvokeChat);
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 7, time: time);
+
+        var call = client.PredictAsync(endpoint: "chat", inputs: InvokeChat.RequestBody!.DeepClone());
+
+        await handler.WaitForRequestsAsync(2);                       // first retry: no wait
+        foreach (var (seconds, requests) in new[] { (4, 3), (8, 4), (16, 5) })
+        {
+            Assert.Equal(TimeSpan.FromSeconds(seconds), await time.NextBackoffAsync());
+            time.Advance(TimeSpan.FromSeconds(seconds));
+            await handler.WaitForRequestsAsync(requests);
+        }
+
+        var response = await call;
+        Assert.Equal(InvokeChat.ResponseRawBody, response.RawJson);
+        Assert.Equal(5, handler.Sent.Count);
+        Assert.All(handler.Sent, sent => Wire.AssertSent(InvokeChat, sent));
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(404)]
+    [InlineData(408)]
+    [InlineData(422)]
+    [InlineData(501)]
+    [InlineData(504)]
+    public async Task Other_statuses_are_not_retried(int status)
+    {
+        var handler = new ReplayHandler();
+        handler.Enqueue(() => ReplayHandler.Answer(status, "{\"detail\":\"no\"}", "application/json"));
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 7, time: new FakeTimeProvider());
+
+        var e = await Assert.ThrowsAnyAsync<DeploymentsException>(() => client.PredictAsync(endpoint: "chat", inputs: Chat("hi")));
+
+        Assert.Equal((HttpStatusCode)status, e.StatusCode);
+        Assert.Single(handler.Sent);
+    }
+
+    [Fact]
+    public async Task Exhausted_retries_report_the_last_answer()
+    {
+        var time = new ObservableTimeProvider();
+        var handler = new ReplayHandler(ProviderError, ProviderError, ProviderError);
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 2, time: time);
+
+        var call = client.PredictAsync(endpoint: "chat", inputs: Chat("Say hello"));
+        await handler.WaitForRequestsAsync(2);
+        Assert.Equal(TimeSpan.FromSeconds(4), await time.NextBackoffAsync());
+        time.Advance(TimeSpan.FromSeconds(4));
+
+        var e = await Assert.ThrowsAsync<DeploymentsException>(() => call);
+        Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
+        Assert.Equal("The stub upstream failed on purpose (injected error).", e.Detail);
+        Assert.Equal(3, handler.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Retry_After_on_429_is_honoured()
+    {
+        var time = new ObservableTimeProvider();
+        var handler = new ReplayHandler();
+        handler.Enqueue(() => ReplayHandler.Answer(429, "{\"error\":\"Rate limit exceeded: 2 per 1 minute\"}", "application/json", ("Retry-After", "7")));
+        handler.Enqueue(InvokeChat);
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 7, time: time);
+
+        var call = client.PredictAsync(endpoint: "chat", inputs: Chat("hi"));
+        Assert.Equal(TimeSpan.FromSeconds(7), await time.NextBackoffAsync());
+        time.Advance(TimeSpan.FromSeconds(7));
+
+        Assert.Equal(InvokeChat.ResponseRawBody, (await call).RawJson);
+    }
+
+    [Fact]
+    public async Task Rate_limit_answer_maps_to_a_clear_error()
+    {
+        // Body and status as the README's wire facts describe the slowapi answer (the corpus has no 429 recording).
+        var handler = new ReplayHandler();
+        handler.Enqueue(() => ReplayHandler.Answer(429, "{\"error\":\"Rate limit exceeded: 2 per 1 minute\"}", "application/json"));
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 0);
+
+        var e = await Assert.ThrowsAsync<DeploymentsException>(() => client.PredictAsync(endpoint: "completions", inputs: new JsonObject { ["prompt"] = "x" }));
+
+        Assert.True(e.IsRateLimited);
+        Assert.Equal("Rate limit exceeded: 2 per 1 minute", e.Detail);
+        Assert.Contains("429", e.Message);
+    }
+
+    [Fact]
+    public async Task Connection_failures_are_retried()
+    {
+        var handler = new ReplayHandler();
+        handler.Enqueue(() => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
+        handler.Enqueue(InvokeChat);
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 7, time: new FakeTimeProvider());
+
+        Assert.Equal(InvokeChat.ResponseRawBody, (await client.PredictAsync(endpoint: "chat", inputs: Chat("hi"))).RawJson);
+        Assert.Equal(2, handler.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Predict_times_out_after_MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT()
+    {
+        var time = new ObservableTimeProvider();
+        var handler = new ReplayHandler { BeforeAnswer = (_, ct) => Task.Delay(Timeout.Infinite, ct) };
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 7, time: time);
+
+        var call = client.PredictAsync(endpoint: "chat", inputs: Chat("hi"));
+        await handler.WaitForRequestsAsync(1);
+        Assert.Equal(TimeSpan.FromSeconds(120), await time.NextTimerAsync());
+        time.Advance(TimeSpan.FromSeconds(120));
+
+        var e = await Assert.ThrowsAsync<DeploymentsTimeoutException>(() => call);
+        Assert.Equal(TimeSpan.FromSeconds(120), e.Timeout);
+        Assert.Single(handler.Sent); // timeouts are not retried
+    }
+
+    [Fact]
+    public async Task Other_requests_time_out_after_MLFLOW_DEPLOYMENT_CLIENT_HTTP_REQUEST_TIMEOUT()
+    {
+        var time = new ObservableTimeProvider();
+        var handler = new ReplayHandler { BeforeAnswer = (_, ct) => Task.Delay(Timeout.Infinite, ct) };
+        using var client = Wire.DeploymentsClient(handler, time: time);
+
+        var call = client.GetEndpointAsync("chat");
+        Assert.Equal(TimeSpan.FromSeconds(300), await time.NextTimerAsync());
+        time.Advance(TimeSpan.FromSeconds(300));
+
+        Assert.Equal(TimeSpan.FromSeconds(300), (await Assert.ThrowsAsync<DeploymentsTimeoutException>(() => call)).Timeout);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_is_not_reported_as_a_timeout()
+    {
+        var handler = new ReplayHandler { BeforeAnswer = (_, ct) => Task.Delay(Timeout.Infinite, ct) };
+        using var client = Wire.DeploymentsClient(handler, time: new FakeTimeProvider());
+        using var cts = new CancellationTokenSource();
+
+        var call = client.PredictAsync(endpoint: "chat", inputs: Chat("hi"), cancellationToken: cts.Token);
+        await handler.WaitForRequestsAsync(1);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+    }
+
+    [Fact]
+    public void Options_read_MLflow_environment_variables()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "3",
+            ["MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"] = "0.5",
+            ["MLFLOW_HTTP_REQUEST_BACKOFF_JITTER"] = "0",
+            ["MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER"] = "false",
+            ["MLFLOW_DEPLOYMENT_CLIENT_HTTP_REQUEST_TIMEOUT"] = "30",
+            ["MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT"] = "12.5",
+        };
+        var options = DeploymentClientOptions.FromEnvironment(env.GetValueOrDefault);
+
+        Assert.Equal((3, 0.5, 0.0, false), (options.MaxRetries, options.BackoffFactor, options.BackoffJitter, options.RespectRetryAfterHeader));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(12.5), options.PredictTimeout);
+
+        var defaults = DeploymentClientOptions.FromEnvironment(_ => null);
+        Assert.Equal((7, 2.0, 1.0, true), (defaults.MaxRetries, defaults.BackoffFactor, defaults.BackoffJitter, defaults.RespectRetryAfterHeader));
+        Assert.Equal(TimeSpan.FromSeconds(300), defaults.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(120), defaults.PredictTimeout);
+        Assert.Equal([429, 500, 502, 503], defaults.RetryStatusCodes.Order());
+        Assert.Throws<DeploymentsException>(() => DeploymentClientOptions.FromEnvironment(_ => "soon"));
+    }
+
+    [Fact]
+    public void Backoff_schedule_matches_urllib3_with_cap_and_jitter()
+    {
+        using var transport = new Http.DeploymentsTransport(new Uri(Wire.BaseUri), new DeploymentClientOptions { BackoffJitter = 0 });
+        Assert.Equal([0, 4, 8, 16, 32, 64, 120, 120], Enumerable.Range(1, 8).Select(n => transport.BackoffDelay(n).TotalSeconds));
+
+        using var jittered = new Http.DeploymentsTransport(new Uri(Wire.BaseUri), new DeploymentClientOptions { JitterSource = () => 0.5 });
+        Assert.Equal([0, 4.5, 8.5], Enumerable.Range(1, 3).Select(n => jittered.BackoffDelay(n).TotalSeconds));
+    }
+
+    /// <summary>A fake clock that reports every timer created on it (backoff waits and timeouts).</summary>
+    private sealed class ObservableTimeProvider : FakeTimeProvider
+    {
+        private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                _timers.Writer.TryWrite(dueTime);
+            }
+
+            return timer;
+        }
+
+        /// <summary>The due time of the next timer created (any kind).</summary>
+        public async Task<TimeSpan> NextTimerAsync() => await _timers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        /// <summary>The due time of the next timer that is not a request timeout (120 s / 300 s).</summary>
+        public async Task<TimeSpan> NextBackoffAsync()
+        {
+            while (true)
+            {
+                var due = await NextTimerAsync();
+                if (due != TimeSpan.FromSeconds(120) && due != TimeSpan.FromSeconds(300))
+                {
+                    return due;
+                }
+            }
+        }
+    }
+}
