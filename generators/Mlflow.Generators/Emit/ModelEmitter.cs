@@ -1,123 +1,102 @@
-using System.Linq;
 using Mlflow.Generators.Helpers;
 using Mlflow.Generators.Model;
 
 namespace Mlflow.Generators.Emit
 {
-    /// <summary>Writes model classes (IParsable + IAdditionalDataHolder) and string enums.</summary>
+    /// <summary>Writes a Kiota model class: IParsable + IAdditionalDataHolder (error models also derive from ApiException).</summary>
     internal static class ModelEmitter
     {
-        public static GeneratedFile EmitModel(ModelClass model, GeneratorOptions options)
+        public static string HintName(ModelPlan m) => m.Namespace + "." + m.ClassName + ".g.cs";
+
+        public static string Emit(ModelPlan m, string rootNamespace)
         {
-            var s = TypeSyntax.Serialization;
-            var self = "global::" + TypeSyntax.ModelsNamespace(options) + "." + model.Name;
-            var w = new CodeWriter();
-            Header(w);
-            w.Open("namespace " + TypeSyntax.ModelsNamespace(options));
-            w.Summary(model.Description, "The " + model.Name + " message.");
+            var s = TypeCode.Serialization;
+            var w = new CodeWriter().Header();
+            w.Open("namespace " + m.Namespace);
+            w.Summary(m.Description, "The " + m.ClassName + " message.");
+            if (m.Deprecated)
+            {
+                w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
+            }
+
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-            var bases = (model.IsError ? TypeSyntax.Abstractions + ".ApiException, " : "") + s + ".IAdditionalDataHolder, " + s + ".IParsable";
-            w.Open("public partial class " + model.Name + " : " + bases);
-            w.Line("/// <summary>Fields the spec does not describe (for example from a newer server); they are kept and written back.</summary>");
-            w.Line("public global::System.Collections.Generic.IDictionary<string, object> AdditionalData { get; set; }");
-            foreach (var property in model.Properties)
+            var bases = (m.IsError ? TypeCode.Abstractions + ".ApiException, " : "") + s + ".IAdditionalDataHolder, " + s + ".IParsable";
+            w.Open("public partial class " + m.ClassName + " : " + bases);
+            w.Line("/// <summary>Fields the OpenAPI description does not declare (from newer servers), kept as read and written back.</summary>");
+            w.Line("public " + TypeCode.Generic + ".IDictionary<string, object> AdditionalData { get; set; }");
+            foreach (var p in m.Properties)
             {
                 w.Line();
-                w.Summary(property.Description, "The " + property.JsonName + " field.");
-                if (property.Deprecated)
+                w.Summary(p.Description, "The " + p.WireName + " field.");
+                if (p.Deprecated)
                 {
-                    w.Line("/// <remarks>Deprecated by the server.</remarks>");
+                    w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
                 }
 
-                w.Line("public " + TypeSyntax.Nullable(property.Type, options) + " " + property.CsName + " { get; set; }");
+                w.Line("public " + TypeCode.CsType(p.Type) + "? " + p.CsName + " { get; set; }");
             }
 
-            var message = model.IsError ? model.Properties.FirstOrDefault(p => p.JsonName == "message" && p.Type.Kind == TypeKind.String) : null;
-            if (message != null)
+            if (m.IsError)
             {
-                w.Line();
-                w.Line("/// <summary>The error message sent by the server.</summary>");
-                w.Line("public override string Message => " + message.CsName + " ?? base.Message;");
+                foreach (var p in m.Properties)
+                {
+                    if (p.CsName == "MessageEscaped" && p.Type.Kind == UseKind.String)
+                    {
+                        w.Line();
+                        w.Line("/// <summary>The error message (the <c>message</c> field).</summary>");
+                        w.Line("public override string Message { get => MessageEscaped ?? string.Empty; }");
+                    }
+                }
             }
 
             w.Line();
-            w.Line("/// <summary>Creates an empty instance.</summary>");
-            w.Open("public " + model.Name + "()");
-            w.Line("AdditionalData = new global::System.Collections.Generic.Dictionary<string, object>();");
+            w.Line("/// <summary>Creates an empty " + m.ClassName + ".</summary>");
+            w.Open("public " + m.ClassName + "()");
+            w.Line("AdditionalData = new " + TypeCode.Generic + ".Dictionary<string, object>();");
             w.Close();
             w.Line();
-            w.Line("/// <summary>Creates a new instance for the parse node (the factory Kiota calls).</summary>");
-            w.Line("/// <param name=\"parseNode\">The node to read.</param>");
-            w.Line("/// <returns>A new, empty instance.</returns>");
-            w.Open("public static " + self + " CreateFromDiscriminatorValue(" + s + ".IParseNode parseNode)");
+            w.Line("/// <summary>Creates a new instance of the appropriate class based on discriminator value.</summary>");
+            w.Line("/// <param name=\"parseNode\">The parse node to use to read the discriminator value and create the object.</param>");
+            w.Line("/// <returns>A <see cref=\"" + m.ClassName + "\"/>.</returns>");
+            w.Open("public static " + m.ClassName + " CreateFromDiscriminatorValue(" + s + ".IParseNode parseNode)");
             w.Line("_ = parseNode ?? throw new global::System.ArgumentNullException(nameof(parseNode));");
-            w.Line("return new " + self + "();");
+            w.Line("return new " + m.ClassName + "();");
             w.Close();
             w.Line();
-            w.Line("/// <summary>The readers of the known fields, by wire name.</summary>");
-            w.Line("/// <returns>One reader per field.</returns>");
-            w.Open("public virtual global::System.Collections.Generic.IDictionary<string, global::System.Action<" + s + ".IParseNode>> GetFieldDeserializers()");
-            w.Open("return new global::System.Collections.Generic.Dictionary<string, global::System.Action<" + s + ".IParseNode>>");
-            foreach (var property in model.Properties)
+            w.Line("/// <summary>The deserialization information for the current model; unknown fields go to <see cref=\"AdditionalData\"/>.</summary>");
+            w.Line("/// <returns>A dictionary of field deserializers by wire name.</returns>");
+            w.Open("public virtual " + TypeCode.Generic + ".IDictionary<string, global::System.Action<" + s + ".IParseNode>> GetFieldDeserializers()");
+            if (m.Properties.Count == 0)
             {
-                var key = Naming.Literal(property.JsonName);
-                if (property.Type.Kind == TypeKind.Enum)
+                w.Line("return new global::" + rootNamespace + ".Serialization.FieldDeserializers(this);");
+            }
+            else
+            {
+                w.Open("return new global::" + rootNamespace + ".Serialization.FieldDeserializers(this)");
+                foreach (var p in m.Properties)
                 {
-                    // An enum name this client does not know (a newer server) is kept in AdditionalData and written back.
-                    w.Line("{ " + key + ", n => { " + property.CsName + " = " + TypeSyntax.Read(property.Type, "n", options) + "; if (" + property.CsName + " is null && n.GetStringValue() is string raw) AdditionalData[" + key + "] = raw; } },");
+                    w.Line("{ " + Identifiers.Literal(p.WireName) + ", n => { " + TypeCode.Read(p.Type, p.CsName, p.WireName, rootNamespace) + " } },");
                 }
-                else
-                {
-                    w.Line("{ " + key + ", n => { " + property.CsName + " = " + TypeSyntax.Read(property.Type, "n", options) + "; } },");
-                }
+
+                w.Close(";");
             }
 
-            w.Close(";");
             w.Close();
             w.Line();
-            w.Line("/// <summary>Writes the known fields, then the additional data.</summary>");
-            w.Line("/// <param name=\"writer\">The writer to write to.</param>");
+            w.Line("/// <summary>Serializes information the current object.</summary>");
+            w.Line("/// <param name=\"writer\">Serialization writer to use to serialize this model.</param>");
             w.Open("public virtual void Serialize(" + s + ".ISerializationWriter writer)");
             w.Line("_ = writer ?? throw new global::System.ArgumentNullException(nameof(writer));");
-            foreach (var property in model.Properties)
+            foreach (var p in m.Properties)
             {
-                w.Line(TypeSyntax.Write(property.Type, "writer", Naming.Literal(property.JsonName), property.CsName, options));
+                w.Line(TypeCode.Write(p.Type, "writer", Identifiers.Literal(p.WireName), p.CsName, rootNamespace));
             }
 
             w.Line("writer.WriteAdditionalData(AdditionalData);");
             w.Close();
             w.Close();
             w.Close();
-            return new GeneratedFile("Models/" + model.Name + ".g.cs", w.ToString());
-        }
-
-        public static GeneratedFile EmitEnum(EnumModel model, GeneratorOptions options)
-        {
-            var w = new CodeWriter();
-            Header(w);
-            w.Open("namespace " + TypeSyntax.ModelsNamespace(options));
-            w.Summary(model.Description, "The " + model.Name + " values.");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-            w.Open("public enum " + model.Name);
-            foreach (var member in model.Members)
-            {
-                w.Line("/// <summary>" + Naming.Xml(member.WireName) + "</summary>");
-                w.Line("[global::System.Runtime.Serialization.EnumMember(Value = " + Naming.Literal(member.WireName) + ")]");
-                w.Line(member.CsName + ",");
-            }
-
-            w.Close();
-            w.Close();
-            return new GeneratedFile("Models/" + model.Name + ".g.cs", w.ToString());
-        }
-
-        internal static void Header(CodeWriter w)
-        {
-            w.Line("// <auto-generated>");
-            w.Line("// Generated by Mlflow.Generators from the OpenAPI spec. Do not edit: change the spec and rebuild.");
-            w.Line("// </auto-generated>");
-            w.Line("#nullable enable");
-            w.Line("#pragma warning disable CS0618 // deprecated members of the spec are still emitted");
+            return w.ToString();
         }
     }
 }

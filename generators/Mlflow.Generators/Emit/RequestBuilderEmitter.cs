@@ -1,68 +1,247 @@
-using System.Globalization;
 using System.Linq;
 using Mlflow.Generators.Helpers;
 using Mlflow.Generators.Model;
 
 namespace Mlflow.Generators.Emit
 {
-    /// <summary>Writes one Kiota request builder per URL node: navigation, URL template, query parameters, and per method a <c>To…RequestInformation</c> and an <c>…Async</c> method.</summary>
+    /// <summary>Writes a Kiota request builder (one per path segment); the root client uses <see cref="RootClientEmitter"/>.</summary>
     internal static class RequestBuilderEmitter
     {
-        public static GeneratedFile Emit(RequestBuilderModel builder, GeneratorOptions options)
+        public static string HintName(BuilderPlan b) => b.Namespace + "." + b.ClassName + ".g.cs";
+
+        public static string Emit(BuilderPlan b, string rootNamespace)
         {
-            var a = TypeSyntax.Abstractions;
-            var w = new CodeWriter();
-            ModelEmitter.Header(w);
-            w.Open("namespace " + TypeSyntax.BuildersNamespace(options));
-            w.Summary(null, "Builds and sends requests to " + builder.PathTemplate + ".");
+            var w = new CodeWriter().Header();
+            w.Open("namespace " + b.Namespace);
+            w.Summary(null, "Builds and executes requests for " + b.PathDisplay + ".");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-            w.Open("public partial class " + builder.ClassName + " : " + a + ".BaseRequestBuilder");
-            w.Line("/// <summary>The RFC 6570 URL template of this builder.</summary>");
-            w.Line("public const string Template = " + Naming.Literal(builder.UrlTemplate) + ";");
-            w.Line();
-            EmitNavigation(w, builder.Children.Items, options, "PathParameters");
-
-            w.Line("/// <summary>Creates the builder from the path parameters collected so far.</summary>");
-            w.Line("/// <param name=\"pathParameters\">Path parameters, including the base URL.</param>");
-            w.Line("/// <param name=\"requestAdapter\">The adapter that sends the requests.</param>");
-            w.Open("public " + builder.ClassName + "(global::System.Collections.Generic.Dictionary<string, object> pathParameters, " + a + ".IRequestAdapter requestAdapter) : base(requestAdapter, Template, pathParameters)");
-            w.Close();
-            w.Line();
-            w.Line("/// <summary>Creates the builder for a raw URL.</summary>");
-            w.Line("/// <param name=\"rawUrl\">The full URL to call.</param>");
-            w.Line("/// <param name=\"requestAdapter\">The adapter that sends the requests.</param>");
-            w.Open("public " + builder.ClassName + "(string rawUrl, " + a + ".IRequestAdapter requestAdapter) : base(requestAdapter, Template, rawUrl)");
-            w.Close();
-
-            w.Line();
-            w.Line("/// <summary>Returns a builder for the given raw URL, keeping the same adapter.</summary>");
-            w.Line("/// <param name=\"rawUrl\">The full URL to call.</param>");
-            w.Line("/// <returns>A new builder.</returns>");
-            w.Line("public global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + " WithUrl(string rawUrl) => new global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName + "(rawUrl, RequestAdapter);");
-
-            EmitOperations(w, builder, "global::" + TypeSyntax.BuildersNamespace(options) + "." + builder.ClassName, options);
-            w.Close();
-            w.Close();
-            return new GeneratedFile("RequestBuilders/" + builder.ClassName + ".g.cs", w.ToString());
-        }
-
-        /// <summary>The methods of each operation and their query parameter classes (shared by builders and the root client).</summary>
-        internal static void EmitOperations(CodeWriter w, RequestBuilderModel builder, string qualifiedClass, GeneratorOptions options)
-        {
-            var a = TypeSyntax.Abstractions;
-            foreach (var operation in builder.Operations)
-            {
-                EmitOperation(w, builder, qualifiedClass, operation, options);
-            }
-
-            foreach (var operation in builder.Operations.Where(o => o.QueryParameters.Count > 0))
+            w.Open("public partial class " + b.ClassName + " : " + TypeCode.Abstractions + ".BaseRequestBuilder");
+            WriteMembers(w, b, rootNamespace);
+            if (b.Children.Count > 0)
             {
                 w.Line();
-                w.Summary(null, "Query parameters of " + operation.Method + " " + operation.PathTemplate + " (" + operation.OperationId + ").");
+            }
+
+            w.Line("/// <summary>Instantiates a new <see cref=\"" + b.ClassName + "\"/>.</summary>");
+            w.Line("/// <param name=\"pathParameters\">Path parameters for the request.</param>");
+            w.Line("/// <param name=\"requestAdapter\">The request adapter to use to execute the requests.</param>");
+            w.Line("public " + b.ClassName + "(" + TypeCode.Generic + ".Dictionary<string, object> pathParameters, " + TypeCode.Abstractions + ".IRequestAdapter requestAdapter) : base(requestAdapter, " + Identifiers.Literal(b.UrlTemplate) + ", pathParameters) { }");
+            w.Line();
+            w.Line("/// <summary>Instantiates a new <see cref=\"" + b.ClassName + "\"/>.</summary>");
+            w.Line("/// <param name=\"rawUrl\">The raw URL to use for the request builder.</param>");
+            w.Line("/// <param name=\"requestAdapter\">The request adapter to use to execute the requests.</param>");
+            w.Line("public " + b.ClassName + "(string rawUrl, " + TypeCode.Abstractions + ".IRequestAdapter requestAdapter) : base(requestAdapter, " + Identifiers.Literal(b.UrlTemplate) + ", rawUrl) { }");
+            WriteOperations(w, b, rootNamespace);
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        /// <summary>Navigation members (properties, indexers, With… methods).</summary>
+        public static void WriteMembers(CodeWriter w, BuilderPlan b, string rootNamespace)
+        {
+            var first = true;
+            foreach (var c in b.Children)
+            {
+                if (!first)
+                {
+                    w.Line();
+                }
+
+                first = false;
+                switch (c.Kind)
+                {
+                    case NavigationKind.Property:
+                        w.Summary(c.Description, c.Description);
+                        w.Line("public " + c.TargetFullName + " " + c.MemberName + " { get => new " + c.TargetFullName + "(PathParameters, RequestAdapter); }");
+                        break;
+                    case NavigationKind.Indexer:
+                        w.Summary(c.Description, c.Description);
+                        w.Line("/// <param name=\"position\">The path parameter value (escaped by the URI template).</param>");
+                        w.Line("/// <returns>A <see cref=\"" + c.TargetFullName + "\"/>.</returns>");
+                        w.Open("public " + c.TargetFullName + " this[string position]");
+                        w.Open("get");
+                        w.Line("var urlTplParams = new " + TypeCode.Generic + ".Dictionary<string, object>(PathParameters);");
+                        w.Line("urlTplParams.Add(" + Identifiers.Literal(c.TemplateVariable!) + ", position);");
+                        w.Line("return new " + c.TargetFullName + "(urlTplParams, RequestAdapter);");
+                        w.Close();
+                        w.Close();
+                        break;
+                    default:
+                        w.Summary(c.Description, c.Description);
+                        w.Line("/// <param name=\"" + c.ParameterName!.TrimStart('@') + "\">The path parameter value.</param>");
+                        w.Line("/// <returns>A <see cref=\"" + c.TargetFullName + "\"/>.</returns>");
+                        w.Open("public " + c.TargetFullName + " " + c.MemberName + "(string " + c.ParameterName + ")");
+                        w.Line("if (string.IsNullOrEmpty(" + c.ParameterName + ")) throw new global::System.ArgumentNullException(nameof(" + c.ParameterName + "));");
+                        w.Line("var urlTplParams = new " + TypeCode.Generic + ".Dictionary<string, object>(PathParameters);");
+                        w.Line("urlTplParams.Add(" + Identifiers.Literal(c.TemplateVariable!) + ", " + c.ParameterName + ");");
+                        w.Line("return new " + c.TargetFullName + "(urlTplParams, RequestAdapter);");
+                        w.Close();
+                        break;
+                }
+            }
+        }
+
+        public static string QueryClass(BuilderPlan b, OperationPlan op) => b.ClassName + op.MethodName + "QueryParameters";
+
+        private static string ConfigType(BuilderPlan b, OperationPlan op)
+        {
+            var query = op.Query.Count > 0 ? QueryClass(b, op) : TypeCode.Abstractions + ".DefaultQueryParameters";
+            return "global::System.Action<" + TypeCode.Abstractions + ".RequestConfiguration<" + query + ">>";
+        }
+
+        public static string BodyType(BodyPlan body) =>
+            body.Kind == BodyKind.Stream ? "global::System.IO.Stream" : body.Type.Kind == UseKind.Array ? TypeCode.Generic + ".List<" + body.Type.Item!.Name + ">" : TypeCode.CsType(body.Type);
+
+        public static string ResultType(ResponsePlan r)
+        {
+            switch (r.Kind)
+            {
+                case ResponseKind.Model: return r.Type!.Name + "?";
+                case ResponseKind.Collection: return TypeCode.Generic + ".List<" + r.Type!.Item!.Name + ">?";
+                case ResponseKind.Untyped: return TypeCode.Untyped + "?";
+                case ResponseKind.Stream: return "global::System.IO.Stream?";
+                default: return "";
+            }
+        }
+
+        private static void WriteOperations(CodeWriter w, BuilderPlan b, string rootNamespace)
+        {
+            foreach (var op in b.Operations)
+            {
+                var config = ConfigType(b, op);
+                var bodyParam = op.Body == null ? "" : BodyType(op.Body) + " body, ";
+                var bodyArg = op.Body == null ? "" : "body, ";
+                var result = ResultType(op.Response);
+                var task = result.Length == 0 ? "global::System.Threading.Tasks.Task" : "global::System.Threading.Tasks.Task<" + result + ">";
+                var summary = op.Summary ?? op.Description ?? (op.HttpMethod + " " + op.PathTemplate);
+
+                // …Async
+                w.Line();
+                w.Summary(summary + "\n(operation " + op.OperationId + ": " + op.HttpMethod + " " + op.PathTemplate + ")", "");
+                if (op.Body != null)
+                {
+                    w.Line("/// <param name=\"body\">The request body.</param>");
+                }
+
+                w.Line("/// <param name=\"requestConfiguration\">Configuration for the request such as headers, query parameters, and middleware options.</param>");
+                w.Line("/// <param name=\"cancellationToken\">Cancellation token to use when cancelling requests.</param>");
+                if (result.Length > 0)
+                {
+                    w.Line("/// <returns>The response body.</returns>");
+                }
+
+                foreach (var e in op.Errors)
+                {
+                    w.Line("/// <exception cref=\"" + e.ModelFullName + "\">When receiving a " + e.StatusKey + " status code.</exception>");
+                }
+
+                if (op.Deprecated)
+                {
+                    w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
+                }
+
+                w.Open("public async " + task + " " + op.MethodName + "Async(" + bodyParam + config + "? requestConfiguration = default, global::System.Threading.CancellationToken cancellationToken = default)");
+                if (op.Body != null)
+                {
+                    w.Line("_ = body ?? throw new global::System.ArgumentNullException(nameof(body));");
+                }
+
+                w.Line("var requestInfo = To" + op.MethodName + "RequestInformation(" + bodyArg + "requestConfiguration);");
+                w.Open("var errorMapping = global::" + rootNamespace + ".MlflowErrorMapping.For(" + Identifiers.Literal(op.OperationId) + ", new " + TypeCode.Generic + ".Dictionary<string, " + TypeCode.Serialization + ".ParsableFactory<" + TypeCode.Serialization + ".IParsable>>");
+                foreach (var e in op.Errors)
+                {
+                    w.Line("{ " + Identifiers.Literal(e.StatusKey) + ", " + e.ModelFullName + ".CreateFromDiscriminatorValue },");
+                }
+
+                w.Close(");");
+                switch (op.Response.Kind)
+                {
+                    case ResponseKind.Model:
+                        w.Line("return await RequestAdapter.SendAsync<" + op.Response.Type!.Name + ">(requestInfo, " + op.Response.Type.Name + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        break;
+                    case ResponseKind.Collection:
+                        w.Line("var collectionResult = await RequestAdapter.SendCollectionAsync<" + op.Response.Type!.Item!.Name + ">(requestInfo, " + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        w.Line("return collectionResult == null ? null : new " + TypeCode.Generic + ".List<" + op.Response.Type.Item.Name + ">(collectionResult);");
+                        break;
+                    case ResponseKind.Untyped:
+                        w.Line("return await RequestAdapter.SendAsync<" + TypeCode.Untyped + ">(requestInfo, " + TypeCode.Untyped + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        break;
+                    case ResponseKind.Stream:
+                        w.Line("return await RequestAdapter.SendPrimitiveAsync<global::System.IO.Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        break;
+                    default:
+                        w.Line("await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        break;
+                }
+
+                w.Close();
+
+                // To…RequestInformation
+                w.Line();
+                w.Summary("Builds the request of " + op.OperationId + " (" + op.HttpMethod + " " + op.PathTemplate + ") without sending it.", "");
+                if (op.Body != null)
+                {
+                    w.Line("/// <param name=\"body\">The request body.</param>");
+                }
+
+                w.Line("/// <param name=\"requestConfiguration\">Configuration for the request such as headers, query parameters, and middleware options.</param>");
+                w.Line("/// <returns>A <see cref=\"" + TypeCode.Abstractions + ".RequestInformation\"/>.</returns>");
+                if (op.Deprecated)
+                {
+                    w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
+                }
+
+                w.Open("public " + TypeCode.Abstractions + ".RequestInformation To" + op.MethodName + "RequestInformation(" + bodyParam + config + "? requestConfiguration = default)");
+                if (op.Body != null)
+                {
+                    w.Line("_ = body ?? throw new global::System.ArgumentNullException(nameof(body));");
+                }
+
+                w.Line("var requestInfo = new " + TypeCode.Abstractions + ".RequestInformation(" + TypeCode.Abstractions + ".Method." + op.HttpMethod + ", UrlTemplate, PathParameters);");
+                w.Line("requestInfo.Configure(requestConfiguration);");
+                if (!string.IsNullOrEmpty(op.Response.Accept))
+                {
+                    w.Line("requestInfo.Headers.TryAdd(\"Accept\", " + Identifiers.Literal(op.Response.Accept!) + ");");
+                }
+
+                if (op.Body != null)
+                {
+                    if (op.Body.Kind == BodyKind.Stream)
+                    {
+                        w.Line("requestInfo.SetStreamContent(body, " + Identifiers.Literal(op.Body.ContentType) + ");");
+                    }
+                    else if (op.Body.Type.Kind == UseKind.Array)
+                    {
+                        w.Line("requestInfo.SetContentFromParsable(RequestAdapter, " + Identifiers.Literal(op.Body.ContentType) + ", (global::System.Collections.Generic.IEnumerable<" + op.Body.Type.Item!.Name + ">)body);");
+                    }
+                    else
+                    {
+                        w.Line("requestInfo.SetContentFromParsable(RequestAdapter, " + Identifiers.Literal(op.Body.ContentType) + ", body);");
+                    }
+                }
+
+                w.Line("return requestInfo;");
+                w.Close();
+            }
+
+            if (!b.IsRoot)
+            {
+                w.Line();
+                w.Line("/// <summary>Returns a request builder with the provided arbitrary URL. Using this method means any other path or query parameters are ignored.</summary>");
+                w.Line("/// <param name=\"rawUrl\">The raw URL to use for the request builder.</param>");
+                w.Line("/// <returns>A <see cref=\"" + b.ClassName + "\"/>.</returns>");
+                w.Line("public " + b.ClassName + " WithUrl(string rawUrl) => new " + b.ClassName + "(rawUrl, RequestAdapter);");
+            }
+
+            foreach (var op in b.Operations.Where(o => o.Query.Count > 0))
+            {
+                w.Line();
+                w.Line("/// <summary>Query parameters of " + op.OperationId + " (" + op.HttpMethod + " " + op.PathTemplate + ").</summary>");
                 w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-                w.Open("public partial class " + QueryClass(builder, operation));
+                w.Open("public partial class " + QueryClass(b, op));
                 var first = true;
-                foreach (var parameter in operation.QueryParameters)
+                foreach (var q in op.Query)
                 {
                     if (!first)
                     {
@@ -70,194 +249,20 @@ namespace Mlflow.Generators.Emit
                     }
 
                     first = false;
-                    w.Summary(parameter.Description, "The " + parameter.WireName + " query parameter" + (parameter.Required ? " (required)." : "."));
-                    w.Line("[" + a + ".QueryParameter(" + Naming.Literal(parameter.TemplateName) + ")]");
-                    w.Line("public " + QueryType(parameter.Type, options) + "? " + parameter.CsName + " { get; set; }");
+                    w.Summary(q.Description, "The " + q.WireName + " query parameter.");
+                    if (q.Deprecated)
+                    {
+                        w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
+                    }
+
+                    w.Line("[" + TypeCode.Abstractions + ".QueryParameter(" + Identifiers.Literal(q.TemplateName) + ")]");
+                    w.Line("public " + QueryType(q.Type) + "? " + q.CsName + " { get; set; }");
                 }
 
                 w.Close();
             }
         }
 
-        /// <summary>Navigation members shared by request builders and the root client.</summary>
-        internal static void EmitNavigation(CodeWriter w, System.Collections.Generic.IEnumerable<NavigationModel> children, GeneratorOptions options, string pathParameters)
-        {
-            foreach (var child in children)
-            {
-                var target = "global::" + TypeSyntax.BuildersNamespace(options) + "." + child.TargetClass;
-                w.Summary(child.Description, child.MemberName);
-                switch (child.Kind)
-                {
-                    case NavigationKind.Property:
-                        w.Line("public " + target + " " + child.MemberName + " => new " + target + "(" + pathParameters + ", RequestAdapter);");
-                        break;
-                    case NavigationKind.Indexer:
-                        var parameter = child.ParameterCsNames[0];
-                        w.Line("/// <param name=\"" + parameter.TrimStart('@') + "\">The value of the path parameter.</param>");
-                        w.Line("/// <returns>The builder for the item.</returns>");
-                        w.Open("public " + target + " this[string " + parameter + "]");
-                        w.Open("get");
-                        w.Line("var urlTplParams = new global::System.Collections.Generic.Dictionary<string, object>(" + pathParameters + ");");
-                        foreach (var name in child.ParameterNames)
-                        {
-                            // Every spelling of the parameter used below this segment is filled (paths may name it differently).
-                            w.Line("urlTplParams[" + Naming.Literal(Naming.TemplateVariable(name)) + "] = " + parameter + ";");
-                        }
-
-                        w.Line("return new " + target + "(urlTplParams, RequestAdapter);");
-                        w.Close();
-                        w.Close();
-                        break;
-                    case NavigationKind.Method:
-                        for (var i = 0; i < child.ParameterNames.Count; i++)
-                        {
-                            w.Line("/// <param name=\"" + child.ParameterCsNames[i].TrimStart('@') + "\">The value of the path parameter " + Naming.Xml(child.ParameterNames[i]) + ".</param>");
-                        }
-
-                        w.Line("/// <returns>The builder for the segment.</returns>");
-                        w.Open("public " + target + " " + child.MemberName + "(" + string.Join(", ", child.ParameterCsNames.Select(p => "string " + p)) + ")");
-                        w.Line("var urlTplParams = new global::System.Collections.Generic.Dictionary<string, object>(" + pathParameters + ");");
-                        for (var i = 0; i < child.ParameterNames.Count; i++)
-                        {
-                            w.Line("urlTplParams[" + Naming.Literal(Naming.TemplateVariable(child.ParameterNames[i])) + "] = " + child.ParameterCsNames[i] + ";");
-                        }
-
-                        w.Line("return new " + target + "(urlTplParams, RequestAdapter);");
-                        w.Close();
-                        break;
-                }
-
-                w.Line();
-            }
-        }
-
-        internal static string MethodName(string method) =>
-            method.Substring(0, 1) + method.Substring(1).ToLowerInvariant();
-
-        internal static string QueryClass(RequestBuilderModel builder, OperationModel operation) =>
-            builder.ClassName + MethodName(operation.Method) + "QueryParameters";
-
-        private static string QueryType(TypeRef type, GeneratorOptions options) =>
-            type.Kind == TypeKind.Array ? TypeSyntax.Of(type.Element!, options) + "[]" : TypeSyntax.Of(type, options);
-
-        internal static string ReturnType(OperationModel operation, GeneratorOptions options)
-        {
-            switch (operation.ResponseKind)
-            {
-                case ResponseKind.None: return "global::System.Threading.Tasks.Task";
-                case ResponseKind.Text: return "global::System.Threading.Tasks.Task<string?>";
-                case ResponseKind.Stream: return "global::System.Threading.Tasks.Task<global::System.IO.Stream?>";
-                default: return "global::System.Threading.Tasks.Task<" + TypeSyntax.Nullable(operation.ResponseType!, options) + ">";
-            }
-        }
-
-        internal static string BodyType(OperationModel operation, GeneratorOptions options) =>
-            TypeSyntax.Of(operation.BodyType!, options);
-
-        private static void EmitOperation(CodeWriter w, RequestBuilderModel builder, string qualifiedClass, OperationModel operation, GeneratorOptions options)
-        {
-            var a = TypeSyntax.Abstractions;
-            var method = MethodName(operation.Method);
-            var query = operation.QueryParameters.Count > 0
-                ? qualifiedClass + "." + QueryClass(builder, operation)
-                : a + ".DefaultQueryParameters";
-            var config = "global::System.Action<" + a + ".RequestConfiguration<" + query + ">>? requestConfiguration = default";
-            var hasBody = operation.BodyKind != BodyKind.None;
-            var bodyParameter = hasBody ? BodyType(operation, options) + " body, " : "";
-            var summary = operation.Summary ?? operation.Description;
-            var docs = (summary ?? operation.OperationId) + (operation.Deprecated ? "\n(Deprecated by the server.)" : "");
-            var remarks = "operationId " + operation.OperationId + "; " + operation.Method + " " + operation.PathTemplate + (operation.Since != null ? "; since MLflow " + operation.Since : "");
-
-            w.Line();
-            w.Summary(docs, operation.OperationId);
-            w.Line("/// <remarks>" + Naming.Xml(remarks) + "</remarks>");
-            if (hasBody)
-            {
-                w.Line("/// <param name=\"body\">The request body.</param>");
-            }
-
-            w.Line("/// <param name=\"requestConfiguration\">Configures headers, query parameters and options of the request.</param>");
-            w.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");
-            w.Line("/// <returns>" + (operation.ResponseKind == ResponseKind.None ? "A task that completes when the server has answered." : "The decoded answer.") + "</returns>");
-            w.Line("/// <exception cref=\"" + a + ".ApiException\">The server answered with an error status.</exception>");
-            w.Open("public async " + ReturnType(operation, options) + " " + method + "Async(" + bodyParameter + config + ", global::System.Threading.CancellationToken cancellationToken = default)");
-            if (hasBody)
-            {
-                w.Line("_ = body ?? throw new global::System.ArgumentNullException(nameof(body));");
-            }
-
-            w.Line("var requestInfo = To" + method + "RequestInformation(" + (hasBody ? "body, " : "") + "requestConfiguration);");
-            w.Line("var errorMapping = global::" + options.Namespace + ".ApiErrorMappings.Create(" + Naming.Literal(operation.OperationId) + ");");
-            foreach (var error in operation.Errors)
-            {
-                var model = "global::" + TypeSyntax.ModelsNamespace(options) + "." + error.ModelName;
-                w.Line("errorMapping.TryAdd(" + Naming.Literal(error.StatusKey) + ", " + model + ".CreateFromDiscriminatorValue);");
-            }
-
-            w.Line("global::" + options.Namespace + ".ApiErrorMappings.OnCreated(" + Naming.Literal(operation.OperationId) + ", errorMapping);");
-            switch (operation.ResponseKind)
-            {
-                case ResponseKind.None:
-                    w.Line("await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");
-                    break;
-                case ResponseKind.Json:
-                    var type = TypeSyntax.Of(operation.ResponseType!, options);
-                    w.Line("return await RequestAdapter.SendAsync<" + type + ">(requestInfo, " + type + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
-                    break;
-                case ResponseKind.JsonCollection:
-                    var element = TypeSyntax.Of(operation.ResponseType!.Element!, options);
-                    w.Line("var collection = await RequestAdapter.SendCollectionAsync<" + element + ">(requestInfo, " + element + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
-                    w.Line("return collection == null ? null : global::System.Linq.Enumerable.ToList(collection);");
-                    break;
-                case ResponseKind.JsonPrimitive:
-                    w.Line("return await RequestAdapter.SendPrimitiveAsync<" + TypeSyntax.Of(operation.ResponseType!, options) + ">(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");
-                    break;
-                case ResponseKind.Text:
-                    w.Line("return await RequestAdapter.SendPrimitiveAsync<string>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");
-                    break;
-                case ResponseKind.Stream:
-                    w.Line("return await RequestAdapter.SendPrimitiveAsync<global::System.IO.Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");
-                    break;
-            }
-
-            w.Close();
-
-            w.Line();
-            w.Summary(docs, operation.OperationId);
-            w.Line("/// <remarks>Builds the request without sending it. " + Naming.Xml(remarks) + "</remarks>");
-            if (hasBody)
-            {
-                w.Line("/// <param name=\"body\">The request body.</param>");
-            }
-
-            w.Line("/// <param name=\"requestConfiguration\">Configures headers, query parameters and options of the request.</param>");
-            w.Line("/// <returns>The request, ready for the adapter.</returns>");
-            w.Open("public " + a + ".RequestInformation To" + method + "RequestInformation(" + bodyParameter + config + ")");
-            if (hasBody)
-            {
-                w.Line("_ = body ?? throw new global::System.ArgumentNullException(nameof(body));");
-            }
-
-            w.Line("var requestInfo = new " + a + ".RequestInformation(" + a + ".Method." + operation.Method + ", UrlTemplate, PathParameters);");
-            w.Line("requestInfo.Configure(requestConfiguration);");
-            w.Line("requestInfo.Headers.TryAdd(\"Accept\", " + Naming.Literal(operation.Accept ?? "application/json") + ");");
-            switch (operation.BodyKind)
-            {
-                case BodyKind.Json:
-                    w.Line("requestInfo.SetContentFromParsable(RequestAdapter, " + Naming.Literal(operation.BodyContentType ?? "application/json") + ", body);");
-                    break;
-                case BodyKind.JsonCollection:
-                    w.Line("requestInfo.SetContentFromParsableCollection(RequestAdapter, " + Naming.Literal(operation.BodyContentType ?? "application/json") + ", body);");
-                    break;
-                case BodyKind.Binary:
-                    w.Line("requestInfo.SetStreamContent(body, " + Naming.Literal(operation.BodyContentType ?? "application/octet-stream") + ");");
-                    break;
-            }
-
-            w.Line("return requestInfo;");
-            w.Close();
-        }
-
-        internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+        public static string QueryType(TypeUse t) => t.Kind == UseKind.Array ? TypeCode.CsType(t.Item!) + "[]" : TypeCode.CsType(t);
     }
 }

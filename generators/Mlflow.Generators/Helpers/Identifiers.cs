@@ -3,8 +3,20 @@ using System.Text;
 
 namespace Mlflow.Generators.Helpers
 {
-    /// <summary>Turns wire names into C# identifiers.</summary>
-    internal static class Naming
+    /// <summary>
+    /// Deterministic rules that turn wire names (path segments, field names, enum values) into C# identifiers.
+    /// </summary>
+    /// <remarks>
+    /// Words are split on every character that is not an ASCII letter or digit and on lower-to-upper case changes
+    /// is NOT done (so <c>generateContent</c> stays <c>GenerateContent</c> and <c>batchGet</c> <c>BatchGet</c>):
+    /// <list type="bullet">
+    /// <item><c>run_ids</c> -&gt; <c>RunIds</c>, <c>mlflow-artifacts</c> -&gt; <c>MlflowArtifacts</c>, <c>get-history</c> -&gt; <c>GetHistory</c></item>
+    /// <item>a name starting with a digit gets a prefix: <c>2.0</c> -&gt; <c>V20</c> (segments), <c>Value2</c> (enum members)</item>
+    /// <item>ALL_CAPS names are read as words: <c>MODEL_VERSION</c> -&gt; <c>ModelVersion</c></item>
+    /// <item><c>trace-location:link</c> -&gt; <c>TraceLocationLink</c></item>
+    /// </list>
+    /// </remarks>
+    internal static class Identifiers
     {
         private static readonly HashSet<string> Keywords = new HashSet<string>
         {
@@ -17,14 +29,15 @@ namespace Mlflow.Generators.Helpers
             "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
         };
 
-        /// <summary>"run_ids" -> "RunIds", "mlflow-artifacts" -> "MlflowArtifacts", "2.0" -> "V20", "generateContent" -> "GenerateContent".</summary>
+        /// <summary>PascalCase identifier; <paramref name="digitPrefix"/> is put before a leading digit.</summary>
         public static string Pascal(string name, string digitPrefix = "V")
         {
-            var sb = new StringBuilder(name.Length);
+            var source = IsAllCaps(name) ? name.ToLowerInvariant() : name;
+            var sb = new StringBuilder(source.Length + 1);
             var upper = true;
-            foreach (var c in name)
+            foreach (var c in source)
             {
-                if (char.IsLetterOrDigit(c) && c < 128)
+                if (c < 128 && char.IsLetterOrDigit(c))
                 {
                     sb.Append(upper ? char.ToUpperInvariant(c) : c);
                     upper = false;
@@ -37,25 +50,18 @@ namespace Mlflow.Generators.Helpers
 
             if (sb.Length == 0)
             {
-                return "Empty";
+                return digitPrefix.Length > 0 ? digitPrefix : "Empty";
             }
 
-            // ALL_CAPS words (enum names such as MODEL_VERSION) read better as ModelVersion.
-            var text = sb.ToString();
-            if (IsAllCaps(name))
+            if (char.IsDigit(sb[0]))
             {
-                text = Pascal(name.ToLowerInvariant(), digitPrefix);
+                sb.Insert(0, digitPrefix);
             }
 
-            if (char.IsDigit(text[0]))
-            {
-                text = digitPrefix + text;
-            }
-
-            return text;
+            return sb.ToString();
         }
 
-        /// <summary>lowerCamel identifier for parameters, escaped when it is a keyword.</summary>
+        /// <summary>camelCase identifier, escaped with <c>@</c> when it is a C# keyword.</summary>
         public static string Camel(string name)
         {
             var pascal = Pascal(name, "p");
@@ -63,42 +69,30 @@ namespace Mlflow.Generators.Helpers
             return Keywords.Contains(camel) ? "@" + camel : camel;
         }
 
-        private static bool IsAllCaps(string name)
+        /// <summary>True when the name has letters and none of them is lower case.</summary>
+        public static bool IsAllCaps(string name)
         {
-            var hasLetter = false;
+            var letters = false;
             foreach (var c in name)
             {
-                if (char.IsLetter(c))
+                if (char.IsLower(c))
                 {
-                    hasLetter = true;
-                    if (char.IsLower(c))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
+
+                letters |= char.IsLetter(c);
             }
 
-            return hasLetter && name.Length > 1;
+            return letters;
         }
 
-        /// <summary>Makes a name unique within a scope by appending a number.</summary>
-        public static string Unique(string name, HashSet<string> taken)
+        /// <summary>
+        /// A name usable as an RFC 6570 variable: characters other than ASCII letters, digits and '_' are
+        /// percent-encoded, as Kiota does (<c>trace_location.id</c> -&gt; <c>trace_location%2Eid</c>).
+        /// </summary>
+        public static string UriTemplateVariable(string name)
         {
-            var candidate = name;
-            var i = 2;
-            while (!taken.Add(candidate))
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                i++;
-            }
-
-            return candidate;
-        }
-
-        /// <summary>Percent-encodes the characters an RFC 6570 variable name may not hold.</summary>
-        public static string TemplateVariable(string name)
-        {
-            var sb = new StringBuilder();
+            var sb = new StringBuilder(name.Length);
             foreach (var c in name)
             {
                 if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
@@ -109,7 +103,7 @@ namespace Mlflow.Generators.Helpers
                 {
                     foreach (var b in Encoding.UTF8.GetBytes(c.ToString()))
                     {
-                        sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                        sb.Append('%').Append(((int)b).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
                     }
                 }
             }
@@ -117,14 +111,27 @@ namespace Mlflow.Generators.Helpers
             return sb.ToString();
         }
 
+        /// <summary>Returns <paramref name="candidate"/>, or it with the first free numeric suffix (2, 3, ...).</summary>
+        public static string Unique(string candidate, ISet<string> taken)
+        {
+            var name = candidate;
+            for (var i = 2; taken.Contains(name); i++)
+            {
+                name = candidate + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            taken.Add(name);
+            return name;
+        }
+
         /// <summary>Escapes text for an XML doc comment.</summary>
-        public static string Xml(string text) =>
-            text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         /// <summary>A C# string literal.</summary>
         public static string Literal(string text)
         {
-            var sb = new StringBuilder("\"");
+            var sb = new StringBuilder(text.Length + 2);
+            sb.Append('"');
             foreach (var c in text)
             {
                 switch (c)

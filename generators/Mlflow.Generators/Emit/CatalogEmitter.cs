@@ -1,0 +1,119 @@
+using System.Linq;
+using Mlflow.Generators.Helpers;
+using Mlflow.Generators.Model;
+
+namespace Mlflow.Generators.Emit
+{
+    /// <summary>
+    /// Writes <c>MlflowOperations</c>: one <c>MlflowOperation</c> per spec operation, linking the operationId to its
+    /// request builder, its types and a delegate that builds the request from raw path and query values.
+    /// </summary>
+    internal static class CatalogEmitter
+    {
+        public static string HintName(string rootNamespace) => rootNamespace + ".MlflowOperations.g.cs";
+
+        public static string Emit(EquatableArray<CatalogEntryPlan> entries, string rootNamespace)
+        {
+            var s = TypeCode.Serialization;
+            var factory = s + ".ParsableFactory<" + s + ".IParsable>";
+            var qv = "global::" + rootNamespace + ".Serialization.QueryValues";
+            var w = new CodeWriter().Header();
+            w.Open("namespace " + rootNamespace);
+            w.Line("/// <summary>The operations of the spec, by operationId, with the request builder that serves each.</summary>");
+            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
+            w.Open("public static partial class MlflowOperations");
+            w.Line("private static readonly global::System.Lazy<" + TypeCode.Generic + ".IReadOnlyDictionary<string, MlflowOperation>> ById = new global::System.Lazy<" + TypeCode.Generic + ".IReadOnlyDictionary<string, MlflowOperation>>(Index);");
+            w.Line();
+            w.Line("/// <summary>Every operation, in spec order of request builders.</summary>");
+            w.Line("public static " + TypeCode.Generic + ".IReadOnlyList<MlflowOperation> All { get; } = Create();");
+            w.Line();
+            w.Line("/// <summary>The operation with this operationId, or null.</summary>");
+            w.Line("/// <param name=\"operationId\">The spec operationId.</param>");
+            w.Line("/// <returns>The operation, or null when the spec has none with that id.</returns>");
+            w.Line("public static MlflowOperation? Find(string operationId) => ById.Value.TryGetValue(operationId, out var op) ? op : null;");
+            w.Line();
+            w.Open("private static " + TypeCode.Generic + ".IReadOnlyDictionary<string, MlflowOperation> Index()");
+            w.Line("var map = new " + TypeCode.Generic + ".Dictionary<string, MlflowOperation>(global::System.StringComparer.Ordinal);");
+            w.Line("foreach (var op in All) map[op.OperationId] = op;");
+            w.Line("return map;");
+            w.Close();
+            w.Line();
+            w.Open("private static " + TypeCode.Generic + ".IReadOnlyList<MlflowOperation> Create()");
+            w.Line("var list = new " + TypeCode.Generic + ".List<MlflowOperation>(" + entries.Count + ");");
+            foreach (var e in entries)
+            {
+                var op = e.Operation;
+                var bodyType = op.Body == null ? "null" : "typeof(" + RequestBuilderEmitter.BodyType(op.Body) + ")";
+                var bodyFactory = op.Body != null && op.Body.Kind == BodyKind.Json && op.Body.Type.Kind != UseKind.Array
+                    ? "(" + factory + ")" + TypeCode.CsType(op.Body.Type) + ".CreateFromDiscriminatorValue"
+                    : "null";
+                string responseType = "null", responseFactory = "null";
+                switch (op.Response.Kind)
+                {
+                    case ResponseKind.Model:
+                        responseType = "typeof(" + op.Response.Type!.Name + ")";
+                        responseFactory = "(" + factory + ")" + op.Response.Type.Name + ".CreateFromDiscriminatorValue";
+                        break;
+                    case ResponseKind.Collection:
+                        responseType = "typeof(" + op.Response.Type!.Item!.Name + ")";
+                        responseFactory = "(" + factory + ")" + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue";
+                        break;
+                    case ResponseKind.Untyped:
+                        responseType = "typeof(" + TypeCode.Untyped + ")";
+                        responseFactory = "(" + factory + ")" + TypeCode.Untyped + ".CreateFromDiscriminatorValue";
+                        break;
+                    case ResponseKind.Stream:
+                        responseType = "typeof(global::System.IO.Stream)";
+                        break;
+                }
+
+                var pathArgs = string.Concat(op.PathParameters.Select(p => ", " + Identifiers.Literal(p.SpecName) + ", " + Identifiers.Literal(p.TemplateVariable)));
+                var bodyArg = op.Body == null ? null : "(" + RequestBuilderEmitter.BodyType(op.Body) + ")body!";
+                var config = op.Query.Count == 0
+                    ? null
+                    : "c => { " + string.Concat(op.Query.Select(q => "c.QueryParameters." + q.CsName + " = " + QueryRead(q, qv) + "; ")) + "}";
+                w.Line("list.Add(new MlflowOperation(");
+                w.Line("    " + Identifiers.Literal(op.OperationId) + ", " + Identifiers.Literal(op.HttpMethod) + ", " + Identifiers.Literal(op.PathTemplate) + ", " + (op.Tag == null ? "null" : Identifiers.Literal(op.Tag)) + ",");
+                w.Line("    typeof(" + e.BuilderFullName + "),");
+                w.Line("    new string[] { " + string.Join(", ", op.PathParameters.Select(p => Identifiers.Literal(p.SpecName))) + " },");
+                w.Line("    new string[] { " + string.Join(", ", op.Query.Select(q => Identifiers.Literal(q.WireName))) + " },");
+                w.Line("    " + (op.Body == null ? "null" : Identifiers.Literal(op.Body.ContentType)) + ", " + bodyType + ", " + bodyFactory + ",");
+                w.Line("    global::" + rootNamespace + ".MlflowResponseKind." + op.Response.Kind + ", " + responseType + ", " + responseFactory + ",");
+                w.Line("    new " + TypeCode.Generic + ".Dictionary<string, " + factory + ">() { " + string.Concat(op.Errors.Select(x => "{ " + Identifiers.Literal(x.StatusKey) + ", " + x.ModelFullName + ".CreateFromDiscriminatorValue }, ")) + "},");
+                w.Line("    static (adapter, path, query, body) => new " + e.BuilderFullName + "(" + qv + ".Path(adapter, path" + pathArgs + "), adapter)");
+                var args = string.Join(", ", new[] { bodyArg, config }.Where(x => x != null));
+                w.Line("        .To" + op.MethodName + "RequestInformation(" + args + ")));");
+            }
+
+            w.Line("return list;");
+            w.Close();
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        private static string QueryRead(QueryParameterPlan q, string qv)
+        {
+            var t = q.Type.Kind == UseKind.Array ? q.Type.Item! : q.Type;
+            string parser;
+            switch (t.Kind)
+            {
+                case UseKind.Int32: parser = qv + ".Int32"; break;
+                case UseKind.Int64: parser = qv + ".Int64"; break;
+                case UseKind.Double: parser = qv + ".Double"; break;
+                case UseKind.Boolean: parser = qv + ".Boolean"; break;
+                case UseKind.DateTime: parser = qv + ".DateTime"; break;
+                case UseKind.Enum: parser = TypeCode.EnumWire(t) + ".TryParse"; break;
+                default: parser = qv + ".String"; break;
+            }
+
+            var lit = Identifiers.Literal(q.WireName);
+            if (q.Type.Kind == UseKind.Array)
+            {
+                return qv + ".Many<" + TypeCode.CsType(t) + ">(query, " + lit + ", " + parser + ")";
+            }
+
+            return t.Kind == UseKind.String ? qv + ".Text(query, " + lit + ")" : qv + ".One<" + TypeCode.CsType(t) + ">(query, " + lit + ", " + parser + ")";
+        }
+    }
+}

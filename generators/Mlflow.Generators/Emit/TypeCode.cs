@@ -1,0 +1,129 @@
+using Mlflow.Generators.Helpers;
+using Mlflow.Generators.Model;
+
+namespace Mlflow.Generators.Emit
+{
+    /// <summary>C# type names and the read / write statements of a model property, per <see cref="TypeUse"/>.</summary>
+    internal static class TypeCode
+    {
+        public const string Serialization = "global::Microsoft.Kiota.Abstractions.Serialization";
+        public const string Abstractions = "global::Microsoft.Kiota.Abstractions";
+        public const string Generic = "global::System.Collections.Generic";
+        public const string Untyped = Serialization + ".UntypedNode";
+
+        public static string CsType(TypeUse t)
+        {
+            switch (t.Kind)
+            {
+                case UseKind.String: return "string";
+                case UseKind.Int32: return "int";
+                case UseKind.Int64: return "long";
+                case UseKind.Double: return "double";
+                case UseKind.Boolean: return "bool";
+                case UseKind.Bytes: return "byte[]";
+                case UseKind.DateTime: return "global::System.DateTimeOffset";
+                case UseKind.Model:
+                case UseKind.Enum: return t.Name!;
+                case UseKind.Array: return Generic + ".List<" + CsType(t.Item!) + ">";
+                case UseKind.Map: return Generic + ".Dictionary<string, " + CsType(t.Item!) + ">";
+                case UseKind.Stream: return "global::System.IO.Stream";
+                default: return Untyped;
+            }
+        }
+
+        /// <summary>The companion class holding an enum's wire names.</summary>
+        public static string EnumWire(TypeUse t) => t.Name + "WireNames";
+
+        /// <summary>Statements (inside <c>n =&gt; { ... }</c>) that read node <c>n</c> into property <paramref name="prop"/>.</summary>
+        public static string Read(TypeUse t, string prop, string wireName, string ns)
+        {
+            var wr = "global::" + ns + ".Serialization.WireRead";
+            var keep = " else " + wr + ".Keep(this, " + Identifiers.Literal(wireName) + ", n);";
+            switch (t.Kind)
+            {
+                case UseKind.String: return "if (" + wr + ".TryString(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Int32: return "if (" + wr + ".TryInt32(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Int64: return "if (" + wr + ".TryInt64(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Double: return "if (" + wr + ".TryDouble(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Boolean: return "if (" + wr + ".TryBoolean(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.DateTime: return "if (" + wr + ".TryDateTime(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Bytes: return "if (" + wr + ".TryBytes(n, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Model: return prop + " = n.GetObjectValue<" + t.Name + ">(" + t.Name + ".CreateFromDiscriminatorValue);";
+                case UseKind.Enum: return "if (n.GetStringValue() is string s && " + EnumWire(t) + ".TryParse(s, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Array:
+                    if (t.Item!.Kind == UseKind.Model)
+                    {
+                        return prop + " = new " + CsType(t) + "(n.GetCollectionOfObjectValues<" + t.Item.Name + ">(" + t.Item.Name + ".CreateFromDiscriminatorValue));";
+                    }
+
+                    return "if (" + wr + ".TryList<" + CsType(t.Item) + ">(n, " + Converter(t.Item, wr) + ", out var v)) " + prop + " = v;" + keep;
+                case UseKind.Map:
+                    if (t.Item!.Kind == UseKind.Model)
+                    {
+                        return prop + " = " + wr + ".ModelMap<" + t.Item.Name + ">(n, " + t.Item.Name + ".CreateFromDiscriminatorValue);";
+                    }
+
+                    return "if (" + wr + ".TryMap<" + CsType(t.Item) + ">(n, " + Converter(t.Item, wr) + ", out var v)) " + prop + " = v;" + keep;
+                default: return prop + " = " + wr + ".Raw(n);";
+            }
+        }
+
+        private static string Converter(TypeUse item, string wr)
+        {
+            switch (item.Kind)
+            {
+                case UseKind.String: return wr + ".String";
+                case UseKind.Int32: return wr + ".Int32";
+                case UseKind.Int64: return wr + ".Int64";
+                case UseKind.Double: return wr + ".Double";
+                case UseKind.Boolean: return wr + ".Boolean";
+                case UseKind.DateTime: return wr + ".DateTime";
+                case UseKind.Bytes: return wr + ".Bytes";
+                case UseKind.Enum: return EnumWire(item) + ".TryParse";
+                default: return wr + ".Any";
+            }
+        }
+
+        /// <summary>The statement that writes <paramref name="value"/> under <paramref name="key"/> with writer <paramref name="w"/>.</summary>
+        public static string Write(TypeUse t, string w, string key, string value, string ns)
+        {
+            var ww = "global::" + ns + ".Serialization.WireWrite";
+            switch (t.Kind)
+            {
+                case UseKind.String: return w + ".WriteStringValue(" + key + ", " + value + ");";
+                case UseKind.Int32: return w + ".WriteIntValue(" + key + ", " + value + ");";
+                case UseKind.Int64: return w + ".WriteLongValue(" + key + ", " + value + ");";
+                case UseKind.Boolean: return w + ".WriteBoolValue(" + key + ", " + value + ");";
+                case UseKind.Double: return ww + ".Double(" + w + ", " + key + ", " + value + ");";
+                case UseKind.DateTime: return ww + ".DateTime(" + w + ", " + key + ", " + value + ");";
+                case UseKind.Bytes: return w + ".WriteByteArrayValue(" + key + ", " + value + ");";
+                case UseKind.Model: return w + ".WriteObjectValue<" + t.Name + ">(" + key + ", " + value + ");";
+                case UseKind.Enum: return w + ".WriteStringValue(" + key + ", " + value + ".HasValue ? " + EnumWire(t) + ".ToWire(" + value + ".Value) : null);";
+                case UseKind.Array:
+                    switch (t.Item!.Kind)
+                    {
+                        case UseKind.Model:
+                            return w + ".WriteCollectionOfObjectValues<" + t.Item.Name + ">(" + key + ", " + value + ");";
+                        case UseKind.Any:
+                            return w + ".WriteCollectionOfObjectValues<" + Untyped + ">(" + key + ", " + value + ");";
+                        case UseKind.String:
+                        case UseKind.Int32:
+                        case UseKind.Int64:
+                        case UseKind.Boolean:
+                            return w + ".WriteCollectionOfPrimitiveValues<" + CsType(t.Item) + ">(" + key + ", " + value + ");";
+                        case UseKind.Enum:
+                            return ww + ".List<" + t.Item.Name + ">(" + w + ", " + key + ", " + value + ", x => " + ww + ".Untyped(" + EnumWire(t.Item) + ".ToWire(x)));";
+                        default:
+                            return ww + ".List<" + CsType(t.Item) + ">(" + w + ", " + key + ", " + value + ", " + ww + ".Untyped);";
+                    }
+
+                case UseKind.Map:
+                    var element = t.Item!.Kind == UseKind.Enum
+                        ? "mw.WriteStringValue(mk, " + EnumWire(t.Item) + ".ToWire(mv));"
+                        : Write(t.Item, "mw", "mk", "mv", ns);
+                    return ww + ".Map<" + CsType(t.Item) + ">(" + w + ", " + key + ", " + value + ", (mw, mk, mv) => " + element.TrimEnd(';') + ");";
+                default: return w + ".WriteObjectValue<" + Untyped + ">(" + key + ", " + value + ");";
+            }
+        }
+    }
+}

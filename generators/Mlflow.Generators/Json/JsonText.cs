@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+
+namespace Mlflow.Generators.Json
+{
+    /// <summary>Writes a <see cref="JsonNode"/> back as compact JSON text (for extension values and examples).</summary>
+    internal static class JsonText
+    {
+        public static string Write(JsonNode node)
+        {
+            var sb = new StringBuilder();
+            Write(node, sb);
+            return sb.ToString();
+        }
+
+        private static void Write(JsonNode node, StringBuilder sb)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    sb.Append('{');
+                    for (var i = 0; i < obj.Properties.Count; i++)
+                    {
+                        if (i > 0)
+                        {
+                            sb.Append(',');
+                        }
+
+                        WriteString(obj.Properties[i].Key, sb);
+                        sb.Append(':');
+                        Write(obj.Properties[i].Value, sb);
+                    }
+
+                    sb.Append('}');
+                    break;
+                case JsonArray array:
+                    sb.Append('[');
+                    for (var i = 0; i < array.Items.Count; i++)
+                    {
+                        if (i > 0)
+                        {
+                            sb.Append(',');
+                        }
+
+                        Write(array.Items[i], sb);
+                    }
+
+                    sb.Append(']');
+                    break;
+                case JsonString s:
+                    WriteString(s.Value, sb);
+                    break;
+                case JsonNumber n:
+                    sb.Append(n.Raw);
+                    break;
+                case JsonBool b:
+                    sb.Append(b.Value ? "true" : "false");
+                    break;
+                default:
+                    sb.Append("null");
+                    break;
+            }
+        }
+
+        private static void WriteString(string value, StringBuilder sb)
+        {
+            sb.Append('"');
+            foreach (var c in value)
+            {
+                switch (c)
+                {
+                    case '"': sb.Append("\\\""); break;
+                    case '\\': sb.Append("\\\\"); break;
+                    case '\n': sb.Append("\\n"); break;
+                    case '\r': sb.Append("\\r"); break;
+                    case '\t': sb.Append("\\t"); break;
+                    default:
+                        if (c < ' ')
+                        {
+                            sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            sb.Append(c);
+                        }
+
+                        break;
+                }
+            }
+
+            sb.Append('"');
+        }
+    }
+}

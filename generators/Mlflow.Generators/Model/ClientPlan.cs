@@ -1,0 +1,131 @@
+using Mlflow.Generators.Helpers;
+
+namespace Mlflow.Generators.Model
+{
+    // What the Kiota emitters write, derived from a SpecDocument by Planning/KiotaPlanner. Value-equatable, so
+    // that each emitted file is regenerated only when its own plan changes.
+
+    /// <summary>The C# shape of a value in a generated model or request builder.</summary>
+    internal enum UseKind
+    {
+        String,
+        Int32,
+        Int64,
+        Double,
+        Boolean,
+        Bytes,
+        DateTime,
+        /// <summary>Any JSON: <c>Microsoft.Kiota.Abstractions.Serialization.UntypedNode</c>.</summary>
+        Any,
+        Model,
+        Enum,
+        Array,
+        Map,
+        Stream,
+    }
+
+    /// <summary>A resolved C# type. <see cref="Name"/> is the fully qualified (global::) name of a model or enum.</summary>
+    internal sealed record TypeUse(UseKind Kind, string? Name = null, TypeUse? Item = null);
+
+    /// <summary>A property of a generated model.</summary>
+    internal sealed record PropertyPlan(string WireName, string CsName, TypeUse Type, string? Description, bool Deprecated);
+
+    /// <summary>A model class (IParsable + IAdditionalDataHolder); error models also derive from ApiException.</summary>
+    internal sealed record ModelPlan(string Namespace, string ClassName, string? Description, bool Deprecated, bool IsError, EquatableArray<PropertyPlan> Properties);
+
+    /// <summary>An enum member: wire name and C# name.</summary>
+    internal sealed record EnumMemberPlan(string WireName, string CsName);
+
+    /// <summary>A generated enum.</summary>
+    internal sealed record EnumPlan(string Namespace, string Name, string? Description, EquatableArray<EnumMemberPlan> Members);
+
+    /// <summary>How a builder reaches a child builder.</summary>
+    internal enum NavigationKind
+    {
+        /// <summary>A property (<c>client.Api</c>).</summary>
+        Property,
+        /// <summary>An indexer taking a path parameter (<c>webhooks["id"]</c>).</summary>
+        Indexer,
+        /// <summary>A <c>With…</c> method taking a path parameter (segments mixing a parameter and text).</summary>
+        Method,
+    }
+
+    /// <summary>A link from a builder to a child builder.</summary>
+    internal sealed record NavigationPlan(NavigationKind Kind, string MemberName, string TargetFullName, string? TemplateVariable, string? ParameterName, string Description);
+
+    /// <summary>A query parameter of an operation.</summary>
+    internal sealed record QueryParameterPlan(string WireName, string TemplateName, string CsName, TypeUse Type, bool Explode, string? Description, bool Deprecated);
+
+    /// <summary>A path parameter of an operation: its spec name and the URI template variable of its builder.</summary>
+    internal sealed record PathParameterPlan(string SpecName, string TemplateVariable);
+
+    /// <summary>How a request body is sent.</summary>
+    internal enum BodyKind
+    {
+        Json,
+        Stream,
+    }
+
+    /// <summary>A request body.</summary>
+    internal sealed record BodyPlan(BodyKind Kind, string ContentType, TypeUse Type, bool Required);
+
+    /// <summary>How a success response is read.</summary>
+    internal enum ResponseKind
+    {
+        None,
+        Model,
+        Collection,
+        Untyped,
+        Stream,
+    }
+
+    /// <summary>The success response of an operation.</summary>
+    internal sealed record ResponsePlan(ResponseKind Kind, TypeUse? Type, string? Accept);
+
+    /// <summary>An error mapping entry: Kiota's status key ("404", "4XX", "XXX") and the error model.</summary>
+    internal sealed record ErrorPlan(string StatusKey, string ModelFullName);
+
+    /// <summary>One operation of a request builder.</summary>
+    internal sealed record OperationPlan(
+        string OperationId,
+        string HttpMethod,
+        string MethodName,
+        string PathTemplate,
+        string? Tag,
+        string? Summary,
+        string? Description,
+        bool Deprecated,
+        EquatableArray<QueryParameterPlan> Query,
+        EquatableArray<PathParameterPlan> PathParameters,
+        BodyPlan? Body,
+        ResponsePlan Response,
+        EquatableArray<ErrorPlan> Errors);
+
+    /// <summary>A request builder (one per path segment) or the root client.</summary>
+    internal sealed record BuilderPlan(
+        string Namespace,
+        string ClassName,
+        string UrlTemplate,
+        string PathDisplay,
+        bool IsRoot,
+        EquatableArray<NavigationPlan> Children,
+        EquatableArray<OperationPlan> Operations)
+    {
+        public string FullName => "global::" + Namespace + "." + ClassName;
+    }
+
+    /// <summary>Root client settings.</summary>
+    internal sealed record RootPlan(BuilderPlan Builder, string? DefaultBaseUrl, string Title);
+
+    /// <summary>Everything the Kiota emitters write.</summary>
+    internal sealed record ClientPlan(
+        string RootNamespace,
+        RootPlan Root,
+        EquatableArray<ModelPlan> Models,
+        EquatableArray<EnumPlan> Enums,
+        EquatableArray<BuilderPlan> Builders,
+        EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>One entry of the operation catalog: the builder that owns the operation and the operation itself.</summary>
+    internal sealed record CatalogEntryPlan(string BuilderFullName, OperationPlan Operation);
+}

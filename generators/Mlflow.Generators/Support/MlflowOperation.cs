@@ -1,0 +1,124 @@
+namespace __NS__
+{
+    /// <summary>How the success answer of an operation is read.</summary>
+    public enum MlflowResponseKind
+    {
+        /// <summary>No body is read (<c>SendNoContentAsync</c>).</summary>
+        None,
+        /// <summary>A JSON object read into <see cref="MlflowOperation.ResponseType"/>.</summary>
+        Model,
+        /// <summary>A JSON array of <see cref="MlflowOperation.ResponseType"/> objects.</summary>
+        Collection,
+        /// <summary>Any JSON, read as an <c>UntypedNode</c>.</summary>
+        Untyped,
+        /// <summary>Raw bytes, returned as a <see cref="global::System.IO.Stream"/>.</summary>
+        Stream,
+    }
+
+    /// <summary>Builds the request of one operation from path values, raw query pairs and a body.</summary>
+    /// <param name="adapter">The request adapter (its BaseUrl becomes the <c>baseurl</c> path parameter).</param>
+    /// <param name="pathValues">Path parameter values by their spec names (already decoded).</param>
+    /// <param name="query">Query pairs as sent on the wire (decoded), repeated keys for arrays.</param>
+    /// <param name="body">The request body: the body model, a Stream for raw uploads, or null.</param>
+    public delegate global::Microsoft.Kiota.Abstractions.RequestInformation MlflowRequestFactory(
+        global::Microsoft.Kiota.Abstractions.IRequestAdapter adapter,
+        global::System.Collections.Generic.IReadOnlyDictionary<string, string> pathValues,
+        global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, string>> query,
+        object? body);
+
+    /// <summary>
+    /// One operation of the spec and the generated request builder that serves it: the link from an operationId to
+    /// its builder, for facades, tests and tools.
+    /// </summary>
+    public sealed class MlflowOperation
+    {
+        /// <summary>Creates a catalog entry (called by the generated catalog).</summary>
+        public MlflowOperation(
+            string operationId,
+            string httpMethod,
+            string pathTemplate,
+            string? tag,
+            global::System.Type builderType,
+            global::System.Collections.Generic.IReadOnlyList<string> pathParameters,
+            global::System.Collections.Generic.IReadOnlyList<string> queryParameters,
+            string? requestContentType,
+            global::System.Type? requestBodyType,
+            global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? requestBodyFactory,
+            MlflowResponseKind responseKind,
+            global::System.Type? responseType,
+            global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? responseFactory,
+            global::System.Collections.Generic.IReadOnlyDictionary<string, global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>> errorMapping,
+            MlflowRequestFactory buildRequest)
+        {
+            OperationId = operationId;
+            HttpMethod = httpMethod;
+            PathTemplate = pathTemplate;
+            Tag = tag;
+            BuilderType = builderType;
+            PathParameters = pathParameters;
+            QueryParameters = queryParameters;
+            RequestContentType = requestContentType;
+            RequestBodyType = requestBodyType;
+            RequestBodyFactory = requestBodyFactory;
+            ResponseKind = responseKind;
+            ResponseType = responseType;
+            ResponseFactory = responseFactory;
+            ErrorMapping = errorMapping;
+            _buildRequest = buildRequest;
+        }
+
+        private readonly MlflowRequestFactory _buildRequest;
+
+        /// <summary>The spec's operationId (the proto RPC name for proto routes).</summary>
+        public string OperationId { get; }
+
+        /// <summary>GET, POST, PUT, PATCH or DELETE.</summary>
+        public string HttpMethod { get; }
+
+        /// <summary>The spec path, with <c>{name}</c> path parameters.</summary>
+        public string PathTemplate { get; }
+
+        /// <summary>The spec tag (catalog area).</summary>
+        public string? Tag { get; }
+
+        /// <summary>The generated request builder class that serves the operation.</summary>
+        public global::System.Type BuilderType { get; }
+
+        /// <summary>Spec names of the path parameters, in path order.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> PathParameters { get; }
+
+        /// <summary>Wire names of the query parameters.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> QueryParameters { get; }
+
+        /// <summary>The request content type, or null without a body.</summary>
+        public string? RequestContentType { get; }
+
+        /// <summary>The request body model (or <see cref="global::System.IO.Stream"/> for raw uploads), or null.</summary>
+        public global::System.Type? RequestBodyType { get; }
+
+        /// <summary>Creates the request body model from a parse node (null for raw or no bodies).</summary>
+        public global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? RequestBodyFactory { get; }
+
+        /// <summary>How the success answer is read.</summary>
+        public MlflowResponseKind ResponseKind { get; }
+
+        /// <summary>The success model (element type for collections), or null.</summary>
+        public global::System.Type? ResponseType { get; }
+
+        /// <summary>Creates the success model from a parse node, or null.</summary>
+        public global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? ResponseFactory { get; }
+
+        /// <summary>The error models by Kiota status key ("404", "4XX", "XXX").</summary>
+        public global::System.Collections.Generic.IReadOnlyDictionary<string, global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>> ErrorMapping { get; }
+
+        /// <summary>Builds the request through the generated request builder.</summary>
+        public global::Microsoft.Kiota.Abstractions.RequestInformation BuildRequest(
+            global::Microsoft.Kiota.Abstractions.IRequestAdapter adapter,
+            global::System.Collections.Generic.IReadOnlyDictionary<string, string> pathValues,
+            global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, string>> query,
+            object? body) => _buildRequest(adapter, pathValues, query, body);
+
+        /// <inheritdoc />
+        public override string ToString() => HttpMethod + " " + PathTemplate + " (" + OperationId + ")";
+    }
+}
