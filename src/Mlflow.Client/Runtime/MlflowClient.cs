@@ -129,7 +129,6 @@ public static class MlflowTaskExtensions
     /// <param name="task">The call.</param>
     /// <returns>The result, or <see langword="null"/> when the resource does not exist.</returns>
     public static async Task<T?> OrNullIfNotFound<T>(this Task<T> task)
-        where T : class
     {
         ArgumentNullException.ThrowIfNull(task);
         try
@@ -138,7 +137,7 @@ public static class MlflowTaskExtensions
         }
         catch (MlflowNotFoundException)
         {
-            return null;
+            return default;
         }
     }
 }

@@ -78,6 +78,7 @@ public static partial class MlflowErrorParser
         if (message.Length > MaxMessageLength) message = message[..MaxMessageLength] + "...";
 
         MlflowErrorCode code;
+        var fromBody = rawCode is not null;
         if (rawCode is not null)
         {
             code = MlflowErrorCodes.Parse(rawCode);
@@ -97,6 +98,7 @@ public static partial class MlflowErrorParser
         {
             ErrorCode = code,
             RawErrorCode = rawCode,
+            HasServerErrorCode = fromBody,
             Message = message,
             StatusCode = (HttpStatusCode)status,
             Method = method,
@@ -114,7 +116,8 @@ public static partial class MlflowErrorParser
     {
         ArgumentNullException.ThrowIfNull(error);
         var status = error.StatusCode is { } s ? (int)s : 0;
-        switch (error.ErrorCode)
+        // A code derived from the status (no code in the body) must not override the status' own meaning.
+        switch (error.HasServerErrorCode ? error.ErrorCode : MlflowErrorCode.Unknown)
         {
             case MlflowErrorCode.ResourceDoesNotExist or MlflowErrorCode.NotFound or MlflowErrorCode.EndpointNotFound:
                 return new MlflowNotFoundException(error);

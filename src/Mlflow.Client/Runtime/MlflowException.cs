@@ -157,6 +157,8 @@ public sealed record MlflowErrorDetails
     public required string RawErrorCode { get; init; }
     /// <summary>The server's message.</summary>
     public required string Message { get; init; }
+    /// <summary>True when the body carried the code; false when it was derived from the HTTP status.</summary>
+    public bool HasServerErrorCode { get; init; }
     /// <summary>HTTP status.</summary>
     public HttpStatusCode? StatusCode { get; init; }
     /// <summary>HTTP method.</summary>

@@ -265,6 +265,11 @@ public sealed class MlflowSettings
         }
 
         text = text.Trim();
+        if (text.StartsWith("databricks", StringComparison.OrdinalIgnoreCase) || text.StartsWith("uc:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MlflowConfigurationException($"{source} is '{text}', a Databricks workspace, which this SDK does not support. " + UriHelp);
+        }
+
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
             if (text.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || uri?.IsFile == true || !text.Contains("://", StringComparison.Ordinal))
@@ -283,7 +288,6 @@ public sealed class MlflowSettings
             {
                 "file" => "a local file store",
                 "sqlite" or "postgresql" or "mysql" or "mssql" => "a database backend store, which only the server reads",
-                "databricks" or "databricks-uc" or "uc" => "a Databricks workspace, which this SDK does not support",
                 _ => $"a '{uri.Scheme}:' URI",
             };
             throw new MlflowConfigurationException($"{source} is '{text}', {what}. " + UriHelp);
