@@ -55,9 +55,15 @@ public class DeploymentsException : Exception
     public bool IsRateLimited => StatusCode == HttpStatusCode.TooManyRequests;
 }
 
-/// <summary>A 404 from a target: the endpoint, deployment or route name is unknown there.</summary>
+/// <summary>The endpoint, deployment or route name is unknown to the target (a 404 from HTTP targets).</summary>
 public sealed class DeploymentNotFoundException : DeploymentsException
 {
+    /// <summary>Creates the exception for a target that is not HTTP-based (plugins).</summary>
+    public DeploymentNotFoundException(string message)
+        : base(message)
+    {
+    }
+
     /// <summary>Creates the exception from the parsed error answer.</summary>
     public DeploymentNotFoundException(string message, DeploymentsErrorDetails details)
         : base(message, details)

@@ -141,5 +141,5 @@ public sealed class ToyDeploymentClient(string targetUri) : DeploymentClientBase
     private JsonObject Get(string name) =>
         Store.TryGetValue(name, out var json)
             ? json
-            : throw new DeploymentsException($"No deployment named '{name}' on {TargetUri}.");
+            : throw new DeploymentNotFoundException($"No deployment named '{name}' on {TargetUri}.");
 }
