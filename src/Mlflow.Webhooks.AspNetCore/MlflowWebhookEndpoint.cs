@@ -196,6 +196,7 @@ internal sealed class MlflowWebhookEndpoint(
             writer.WriteEndObject();
         }
 
+        response.ContentLength = json.WrittenCount;
         await response.Body.WriteAsync(json.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 }
