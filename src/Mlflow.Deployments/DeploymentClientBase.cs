@@ -83,15 +83,14 @@ public abstract class DeploymentClientBase : IDeploymentClient
         new(operation, TargetUri, reason);
 
     /// <summary>A stream that throws <paramref name="exception"/> when enumerated.</summary>
+#pragma warning disable CS1998 // an iterator that only throws, on first MoveNextAsync (not at the call)
     protected static async IAsyncEnumerable<PredictionChunk> ThrowingStream(
         Exception exception, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
-        if (exception is not null)
-        {
-            throw exception;
-        }
-
+        throw exception;
+#pragma warning disable CS0162 // an iterator needs a yield
         yield break;
+#pragma warning restore CS0162
     }
+#pragma warning restore CS1998
 }

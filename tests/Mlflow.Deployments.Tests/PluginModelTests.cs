@@ -161,6 +161,17 @@ public sealed class PluginModelTests
     }
 
     [Fact]
+    public async Task Optional_members_default_to_not_supported()
+    {
+        IDeploymentClient client = new InlineClient("inline://x");
+        var stream = client.PredictStreamAsync("d"); // nothing thrown before enumeration
+        Assert.Equal("PredictStreamAsync", (await Assert.ThrowsAsync<DeploymentOperationNotSupportedException>(() => Collect(stream))).Operation);
+        Assert.Equal("ExplainAsync", (await Assert.ThrowsAsync<DeploymentOperationNotSupportedException>(() => client.ExplainAsync("d"))).Operation);
+        Assert.Equal("UpdateEndpointAsync", (await Assert.ThrowsAsync<DeploymentOperationNotSupportedException>(() => client.UpdateEndpointAsync("e"))).Operation);
+        Assert.Equal("DeleteEndpointAsync", (await Assert.ThrowsAsync<DeploymentOperationNotSupportedException>(() => client.DeleteEndpointAsync("e"))).Operation);
+    }
+
+    [Fact]
     public void Explicit_registration_replaces_a_target()
     {
         var registry = new DeploymentTargetRegistry(discoverPlugins: false);
