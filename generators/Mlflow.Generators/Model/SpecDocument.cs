@@ -31,10 +31,12 @@ namespace Mlflow.Generators.Model
         Array,
         /// <summary><c>type: object, additionalProperties: X</c>; <see cref="TypeSpec.Item"/> is the value type.</summary>
         Map,
+        /// <summary><c>oneOf</c> / <c>anyOf</c> with several non-null alternatives (<see cref="TypeSpec.Alternatives"/>).</summary>
+        Union,
     }
 
     /// <summary>The type of a property, parameter or body.</summary>
-    internal sealed record TypeSpec(TypeKind Kind, string? RefName = null, TypeSpec? Item = null, bool Nullable = false, string? Format = null)
+    internal sealed record TypeSpec(TypeKind Kind, string? RefName = null, TypeSpec? Item = null, bool Nullable = false, string? Format = null, EquatableArray<TypeSpec> Alternatives = default)
     {
         public static readonly TypeSpec Any = new TypeSpec(TypeKind.Any);
         public static readonly TypeSpec String = new TypeSpec(TypeKind.String);

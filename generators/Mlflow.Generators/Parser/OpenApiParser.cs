@@ -529,8 +529,17 @@ namespace Mlflow.Generators.Parser
                     return nullable ? t with { Nullable = true } : t;
                 }
 
-                Info(DiagnosticDescriptors.UnionAsUntypedId, node, pointer + "/" + composition, composition + " with " + candidates.Count + " alternatives is read as an untyped JSON value (UntypedNode)");
-                return TypeSpec.Any;
+                if (composition == "allOf" || candidates.Count == 0)
+                {
+                    Info(DiagnosticDescriptors.UnionAsUntypedId, node, pointer + "/" + composition, composition + " with " + candidates.Count + " members is read as an untyped JSON value (UntypedNode)");
+                    return TypeSpec.Any;
+                }
+
+                var alternatives = candidates
+                    .Select(c => ParseType(c.Node, pointer + "/" + composition + "/" + c.Index, hoistName == null ? null : hoistName + "Option" + (c.Index + 1)))
+                    .ToEquatableArray();
+                Info(DiagnosticDescriptors.UnionAsUntypedId, node, pointer + "/" + composition, composition + " with " + candidates.Count + " alternatives: the Kiota models read it as an untyped JSON value (UntypedNode)");
+                return new TypeSpec(TypeKind.Union, Nullable: nullable, Alternatives: alternatives);
             }
 
             var types = TypeNames(node);

@@ -94,7 +94,7 @@ namespace Mlflow.Generators.Planning
 
                     foreach (var m in r.Content)
                     {
-                        if (IsJson(m.MediaType) && m.Type != null && Resolve(m.Type, 0) is { Kind: UseKind.Model } use)
+                        if (IsJson(m.MediaType) && m.Type != null && ErrorModel(m.Type) is { Kind: UseKind.Model } use)
                         {
                             names.Add(use.Name!.Substring(("global::" + _modelsNamespace + ".").Length));
                         }
@@ -205,6 +205,8 @@ namespace Mlflow.Generators.Planning
                 case TypeKind.DateTime: return new TypeUse(UseKind.DateTime);
                 case TypeKind.Array: return new TypeUse(UseKind.Array, Item: Resolve(type.Item ?? TypeSpec.Any, depth + 1));
                 case TypeKind.Map: return new TypeUse(UseKind.Map, Item: Resolve(type.Item ?? TypeSpec.Any, depth + 1));
+                case TypeKind.Union:
+                    return new TypeUse(UseKind.Any); // the parser reported it (MLFG100)
                 default: return new TypeUse(UseKind.Any);
             }
         }
@@ -608,7 +610,7 @@ namespace Mlflow.Generators.Planning
 
                 foreach (var m in r.Content)
                 {
-                    if (IsJson(m.MediaType) && m.Type != null && Resolve(m.Type, 0) is { Kind: UseKind.Model } use)
+                    if (IsJson(m.MediaType) && m.Type != null && ErrorModel(m.Type) is { Kind: UseKind.Model } use)
                     {
                         var key = r.Status == "default" ? "XXX" : r.Status.ToUpperInvariant();
                         if (!list.Any(e => e.StatusKey == key))
@@ -622,6 +624,28 @@ namespace Mlflow.Generators.Planning
             }
 
             return list.ToEquatableArray();
+        }
+
+        /// <summary>
+        /// The model an error body is read into: the schema itself, or for a union of error shapes its first object
+        /// alternative (the other shapes' fields land in AdditionalData, nothing is lost).
+        /// </summary>
+        private TypeUse? ErrorModel(TypeSpec type)
+        {
+            if (type.Kind == TypeKind.Union)
+            {
+                foreach (var alternative in type.Alternatives)
+                {
+                    if (alternative.Kind == TypeKind.Ref && Resolve(alternative, 0) is { Kind: UseKind.Model } model)
+                    {
+                        return model;
+                    }
+                }
+
+                return null;
+            }
+
+            return Resolve(type, 0);
         }
 
         private static bool IsSuccess(string status) => status.Length == 3 && status[0] == '2';
