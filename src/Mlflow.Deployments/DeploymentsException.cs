@@ -65,8 +65,8 @@ public sealed class DeploymentNotFoundException : DeploymentsException
     }
 
     /// <summary>Creates the exception from the parsed error answer.</summary>
-    public DeploymentNotFoundException(string message, DeploymentsErrorDetails details)
-        : base(message, details)
+    public DeploymentNotFoundException(string message, DeploymentsErrorDetails details, Exception? innerException = null)
+        : base(message, details, innerException)
     {
     }
 }

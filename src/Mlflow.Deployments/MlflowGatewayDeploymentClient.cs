@@ -7,7 +7,8 @@ namespace Mlflow.Deployments;
 /// Target for the AI gateway hosted by an MLflow tracking server (3.8+): predict and streaming predict through
 /// <c>POST /gateway/{endpoint}/mlflow/invocations</c>, the OpenAI-compatible
 /// <c>/gateway/mlflow/v1/chat/completions</c> and the provider passthroughs. Target URI
-/// <c>mlflow-gateway+http://host:port</c>, or construct it with the tracking URI.
+/// <c>mlflow-gateway+http://host:port</c>, or construct it with the tracking URI. Endpoint create, update, delete,
+/// list and get go through the generated client's <c>/api/3.0/mlflow/gateway/endpoints/*</c> operations.
 /// </summary>
 public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDisposable
 {
@@ -15,12 +16,17 @@ public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDispo
     public const string SchemePrefix = "mlflow-gateway+";
 
     private readonly DeploymentsTransport _transport;
+    private readonly Lazy<MlflowClient> _tracking;
+    private readonly bool _ownsTracking;
+    private readonly Lazy<GatewayEndpoints> _endpoints;
 
     /// <summary>Creates a client from a target URI (<c>mlflow-gateway+http://host:port</c>) or a plain tracking URI.</summary>
     /// <param name="targetUri">Target URI; the part after <c>mlflow-gateway+</c> is the tracking URI.</param>
-    /// <param name="options">HTTP settings; <see cref="DeploymentClientOptions.FromEnvironment"/> when null.
+    /// <param name="options">HTTP settings of the runtime routes; <see cref="DeploymentClientOptions.FromEnvironment"/> when null.
     /// Put the tracking server's credentials in <see cref="DeploymentClientOptions.DefaultHeaders"/> or the HttpClient.</param>
-    public MlflowGatewayDeploymentClient(string targetUri, DeploymentClientOptions? options = null)
+    /// <param name="trackingClient">The tracking client used for endpoint CRUD; when null one is made for the tracking
+    /// URI on first use (credentials and TLS from MLflow's environment variables) and disposed with this client.</param>
+    public MlflowGatewayDeploymentClient(string targetUri, DeploymentClientOptions? options = null, MlflowClient? trackingClient = null)
         : base(targetUri)
     {
         var tracking = targetUri.StartsWith(SchemePrefix, StringComparison.OrdinalIgnoreCase) ? targetUri[SchemePrefix.Length..] : targetUri;
@@ -32,6 +38,9 @@ public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDispo
         TrackingUri = uri;
         _transport = new DeploymentsTransport(uri, options ?? DeploymentClientOptions.FromEnvironment());
         OpenAi = new OpenAiCompatibleApi(_transport, "gateway/mlflow/v1/");
+        _ownsTracking = trackingClient is null;
+        _tracking = new Lazy<MlflowClient>(() => trackingClient ?? new MlflowClient(new MlflowClientOptions { TrackingUri = uri.AbsoluteUri }));
+        _endpoints = new Lazy<GatewayEndpoints>(() => new GatewayEndpoints(_tracking.Value, TargetUri));
     }
 
     /// <summary>The tracking server's URI.</summary>
@@ -100,8 +109,45 @@ public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDispo
     public IAsyncEnumerable<PredictionChunk> PassthroughStreamAsync(string providerPath, JsonNode body, CancellationToken cancellationToken = default) =>
         _transport.StreamAsync("gateway/" + providerPath.TrimStart('/'), body.ToJsonString(), cancellationToken);
 
+    /// <summary>
+    /// <c>POST /api/3.0/mlflow/gateway/endpoints/create</c>. <paramref name="config"/> holds the other fields of
+    /// <c>CreateGatewayEndpoint</c> (<c>model_configs</c>, <c>routing_strategy</c>, <c>fallback_config</c>,
+    /// <c>experiment_id</c>, <c>usage_tracking</c>, <c>created_by</c>); the endpoint serves as soon as it is created.
+    /// </summary>
+    public override Task<EndpointInfo> CreateEndpointAsync(
+        string name, IReadOnlyDictionary<string, object?>? config = null, CancellationToken cancellationToken = default) =>
+        _endpoints.Value.CreateAsync(name, config, cancellationToken);
+
+    /// <summary>
+    /// Looks the endpoint id up by name, then <c>POST /api/3.0/mlflow/gateway/endpoints/update</c> with
+    /// <paramref name="config"/> (fields of <c>UpdateGatewayEndpoint</c>: <c>name</c> renames, <c>model_configs</c>,
+    /// <c>fallback_config</c>, <c>updated_by</c>, ...).
+    /// </summary>
+    public override Task<EndpointInfo> UpdateEndpointAsync(
+        string endpoint, IReadOnlyDictionary<string, object?>? config = null, CancellationToken cancellationToken = default) =>
+        _endpoints.Value.UpdateAsync(endpoint, config, cancellationToken);
+
+    /// <summary>Looks the endpoint id up by name, then <c>DELETE /api/3.0/mlflow/gateway/endpoints/delete</c>; a missing endpoint is not an error.</summary>
+    public override Task DeleteEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
+        _endpoints.Value.DeleteAsync(endpoint, cancellationToken);
+
+    /// <summary><c>GET /api/3.0/mlflow/gateway/endpoints/list</c> (one answer holds every endpoint).</summary>
+    public override Task<IReadOnlyList<EndpointInfo>> ListEndpointsAsync(CancellationToken cancellationToken = default) =>
+        _endpoints.Value.ListAsync(cancellationToken);
+
+    /// <summary><c>GET /api/3.0/mlflow/gateway/endpoints/get?name=...</c>; an unknown name throws <see cref="DeploymentNotFoundException"/>.</summary>
+    public override Task<EndpointInfo> GetEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
+        _endpoints.Value.GetAsync(endpoint, cancellationToken);
+
     /// <inheritdoc/>
-    public void Dispose() => _transport.Dispose();
+    public void Dispose()
+    {
+        _transport.Dispose();
+        if (_ownsTracking && _tracking.IsValueCreated)
+        {
+            _tracking.Value.Dispose();
+        }
+    }
 
     private static string InvocationsPath(string? endpoint) =>
         "gateway/" + Uri.EscapeDataString(endpoint ?? throw new ArgumentException("An endpoint name is required.", nameof(endpoint))) + "/mlflow/invocations";

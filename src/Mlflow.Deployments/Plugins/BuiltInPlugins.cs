@@ -69,6 +69,10 @@ public sealed class MlflowGatewayPlugin : IDeploymentTargetPlugin
         prefix). Supported: PredictAsync / PredictStreamAsync (endpoint = gateway endpoint name;
         POST /gateway/{name}/mlflow/invocations), the OpenAI-compatible /gateway/mlflow/v1/chat/completions (OpenAi)
         and provider passthroughs (/gateway/openai/..., /gateway/anthropic/..., /gateway/gemini/...).
-        Deployment members answer "not supported by this target".
+        Endpoints: CreateEndpointAsync(name, config), UpdateEndpointAsync(name, config), DeleteEndpointAsync(name),
+        ListEndpointsAsync(), GetEndpointAsync(name) through /api/3.0/mlflow/gateway/endpoints/*; config keys are the
+        fields of CreateGatewayEndpoint / UpdateGatewayEndpoint (model_configs, routing_strategy, fallback_config,
+        experiment_id, usage_tracking, created_by / updated_by). Credentials: MLFLOW_TRACKING_USERNAME/PASSWORD or
+        MLFLOW_TRACKING_TOKEN. Deployment members answer "not supported by this target".
         """;
 }

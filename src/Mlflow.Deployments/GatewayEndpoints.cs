@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
+using Mlflow.Client.Models;
+
+namespace Mlflow.Deployments;
+
+/// <summary>
+/// The endpoint members of <see cref="MlflowGatewayDeploymentClient"/>, mapped onto the generated client's
+/// <c>/api/3.0/mlflow/gateway/endpoints/*</c> builders. Endpoints are addressed by name, as in MLflow's deployment
+/// contract; update and delete look the id up first.
+/// </summary>
+internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri)
+{
+    private Mlflow.Client.Api.V30.Mlflow.Gateway.Endpoints.EndpointsRequestBuilder Endpoints => tracking.Api.Api.V30.Mlflow.Gateway.Endpoints;
+
+    public async Task<EndpointInfo> CreateAsync(string name, IReadOnlyDictionary<string, object?>? config, CancellationToken cancellationToken)
+    {
+        var body = ConfigObject(config);
+        body["name"] = name;
+        var request = await FromJsonAsync(body, CreateGatewayEndpoint.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => Endpoints.Create.PostAsync(request, cancellationToken: cancellationToken), "create", name).ConfigureAwait(false);
+        return ToInfo(response?.Endpoint, name);
+    }
+
+    public async Task<EndpointInfo> UpdateAsync(string name, IReadOnlyDictionary<string, object?>? config, CancellationToken cancellationToken)
+    {
+        var id = (await GetModelAsync(name, cancellationToken).ConfigureAwait(false)).EndpointId;
+        var body = ConfigObject(config);
+        body["endpoint_id"] = id;
+        var request = await FromJsonAsync(body, UpdateGatewayEndpoint.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        var response = await Call(() => Endpoints.Update.PostAsync(request, cancellationToken: cancellationToken), "update", name).ConfigureAwait(false);
+        return ToInfo(response?.Endpoint, name);
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        GatewayEndpoint endpoint;
+        try
+        {
+            endpoint = await GetModelAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeploymentNotFoundException)
+        {
+            return; // idempotent: nothing to delete
+        }
+
+        await Call(() => Endpoints.Delete.DeleteAsync(new DeleteGatewayEndpoint { EndpointId = endpoint.EndpointId }, cancellationToken: cancellationToken), "delete", name).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<EndpointInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var response = await Call(() => Endpoints.List.GetAsync(cancellationToken: cancellationToken), "list", null).ConfigureAwait(false);
+        return (response?.Endpoints ?? []).Select(e => ToInfo(e, e.Name ?? "")).ToArray();
+    }
+
+    public async Task<EndpointInfo> GetAsync(string name, CancellationToken cancellationToken) =>
+        ToInfo(await GetModelAsync(name, cancellationToken).ConfigureAwait(false), name);
+
+    private async Task<GatewayEndpoint> GetModelAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => Endpoints.Get.GetAsync(r => r.QueryParameters.Name = name, cancellationToken), "get", name).ConfigureAwait(false);
+        return response?.Endpoint ?? throw new DeploymentNotFoundException($"Gateway endpoint '{name}' was not returned by {targetUri}.");
+    }
+
+    /// <summary>Runs a generated-client call and translates <see cref="MlflowException"/> into the deployments errors.</summary>
+    private async Task<T> Call<T>(Func<Task<T>> call, string operation, string? name)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (MlflowException ex) when (ex.StatusCode is not null)
+        {
+            var details = new DeploymentsErrorDetails(ex.StatusCode.Value, ex.ServerMessage, ex.RawErrorCode, [], ex.ResponseBody ?? "", ex.ResponseContentType);
+            var message = $"Gateway endpoint {operation}" + (name is null ? "" : $" '{name}'") + $" failed on {targetUri}: {(int)ex.StatusCode.Value} {ex.RawErrorCode}: {ex.ServerMessage}";
+            throw ex.IsNotFound ? new DeploymentNotFoundException(message, details, ex) : new DeploymentsException(message, details, ex);
+        }
+        catch (MlflowException ex)
+        {
+            throw new DeploymentsException($"Gateway endpoint {operation} failed on {targetUri}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task Call(Func<Task> call, string operation, string? name) =>
+        await Call(async () => { await call().ConfigureAwait(false); return 0; }, operation, name).ConfigureAwait(false);
+
+    /// <summary>The endpoint as JSON (everything the generated model read, unknown fields included) with its name.</summary>
+    private static EndpointInfo ToInfo(GatewayEndpoint? endpoint, string name)
+    {
+        if (endpoint is null)
+        {
+            throw new DeploymentsException($"The server answered without the endpoint '{name}'.");
+        }
+
+        using var writer = new JsonSerializationWriter();
+        writer.WriteObjectValue(null, endpoint);
+        using var stream = writer.GetSerializedContent();
+        var json = JsonNode.Parse(stream) as JsonObject ?? new JsonObject();
+        return new EndpointInfo(endpoint.Name ?? name, json);
+    }
+
+    private static async Task<T> FromJsonAsync<T>(JsonObject json, ParsableFactory<T> factory, CancellationToken cancellationToken)
+        where T : IParsable
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()));
+        var node = await new JsonParseNodeFactory().GetRootParseNodeAsync("application/json", stream, cancellationToken).ConfigureAwait(false);
+        return node.GetObjectValue(factory)
+               ?? throw new DeploymentsException($"The endpoint configuration is not a {typeof(T).Name}: {json.ToJsonString()}");
+    }
+
+    /// <summary>The config dictionary as a JSON object (values: JSON nodes, JSON elements, or anything System.Text.Json serializes).</summary>
+    private static JsonObject ConfigObject(IReadOnlyDictionary<string, object?>? config)
+    {
+        var body = new JsonObject();
+        foreach (var (key, value) in config ?? new Dictionary<string, object?>())
+        {
+            body[key] = value switch
+            {
+                null => null,
+                JsonNode node => node.DeepClone(),
+                JsonElement element => JsonNode.Parse(element.GetRawText()),
+                _ => JsonSerializer.SerializeToNode(value, value.GetType(), Models.DeploymentsJson.Options),
+            };
+        }
+
+        return body;
+    }
+}
