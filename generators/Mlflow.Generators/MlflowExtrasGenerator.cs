@@ -1,0 +1,99 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Mlflow.Generators.Emit;
+using Mlflow.Generators.Helpers;
+using Mlflow.Generators.Model;
+using Mlflow.Generators.Parser;
+using Mlflow.Generators.Planning;
+
+namespace Mlflow.Generators
+{
+    /// <summary>
+    /// The second-level surface generated from the same spec and the same parsed model as <see cref="MlflowClientGenerator"/>:
+    /// the webhook payload union, the example factories and (when the MSBuild property <c>MlflowFacadeClient</c> names a
+    /// partial class, e.g. <c>Mlflow.MlflowClient</c>) the facade. This file only wires the steps.
+    /// </summary>
+    /// <remarks>
+    /// A separate generator class rather than new branches in <see cref="MlflowClientGenerator"/>, so that the two can
+    /// change independently; it re-parses the spec text (cached by the incremental pipeline like any other step).
+    /// </remarks>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class MlflowExtrasGenerator : IIncrementalGenerator
+    {
+        /// <summary>The namespace of the webhook payload union.</summary>
+        public const string WebhooksNamespace = "Mlflow.Webhooks";
+
+        /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
+        public static class TrackingNames
+        {
+            public const string ExtrasDocument = nameof(ExtrasDocument);
+            public const string ExtrasPlan = nameof(ExtrasPlan);
+            public const string Examples = nameof(Examples);
+            public const string Union = nameof(Union);
+            public const string FacadeOptions = nameof(FacadeOptions);
+            public const string Facade = nameof(Facade);
+            public const string FacadeFiles = nameof(FacadeFiles);
+            public const string FacadeSupport = nameof(FacadeSupport);
+        }
+
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var specText = context.AdditionalTextsProvider
+                .Where(static f => f.Path.EndsWith(".openapi.json", StringComparison.OrdinalIgnoreCase))
+                .Select(static (f, ct) => new SpecText(f.Path, f.GetText(ct)?.ToString() ?? ""));
+
+            var document = specText
+                .Select(static (s, ct) => OpenApiParser.Parse(s.Path, s.Text, ct))
+                .WithTrackingName(TrackingNames.ExtrasDocument);
+
+            var planned = document
+                .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, MlflowClientGenerator.RootNamespace, MlflowClientGenerator.ClientClassName)))
+                .WithTrackingName(TrackingNames.ExtrasPlan);
+
+            var examples = planned
+                .SelectMany(static (p, _) => ExtrasPlanner.Examples(p.Document, p.Plan).Items)
+                .WithTrackingName(TrackingNames.Examples);
+            context.RegisterSourceOutput(examples, static (ctx, e) => ctx.AddSource(ExampleEmitter.HintName(e), ExampleEmitter.Emit(e)));
+
+            var union = planned
+                .Select(static (p, _) => ExtrasPlanner.Union(p.Document, p.Plan, WebhooksNamespace))
+                .WithTrackingName(TrackingNames.Union);
+            context.RegisterSourceOutput(union, static (ctx, u) =>
+            {
+                if (u != null)
+                {
+                    ctx.AddSource(WebhookUnionEmitter.HintName(u), WebhookUnionEmitter.Emit(u));
+                }
+            });
+
+            var facadeOptions = context.AnalyzerConfigOptionsProvider
+                .Select(static (o, _) => o.GlobalOptions.TryGetValue("build_property.MlflowFacadeClient", out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : "")
+                .WithTrackingName(TrackingNames.FacadeOptions);
+
+            var facade = planned
+                .Combine(facadeOptions)
+                .Select(static (p, _) => ExtrasPlanner.Facade(p.Left.Document, p.Left.Plan, p.Right))
+                .WithTrackingName(TrackingNames.Facade);
+
+            var facadeFiles = facade
+                .SelectMany(static (f, _) => f == null ? default(EquatableArray<FacadeFilePlan>).Items : f.Files.Items)
+                .WithTrackingName(TrackingNames.FacadeFiles);
+            context.RegisterSourceOutput(facadeFiles, static (ctx, f) => ctx.AddSource(FacadeEmitter.HintName(f), FacadeEmitter.Emit(f)));
+
+            var facadeSupport = facade
+                .Select(static (f, _) => f?.Support)
+                .WithTrackingName(TrackingNames.FacadeSupport);
+            context.RegisterSourceOutput(facadeSupport, static (ctx, s) =>
+            {
+                if (s != null)
+                {
+                    ctx.AddSource(FacadeEmitter.SupportHintName(s), FacadeEmitter.EmitSupport(s));
+                }
+            });
+        }
+    }
+
+    /// <summary>The parsed spec with its Kiota plan (value-equatable).</summary>
+    internal sealed record DocumentAndPlan(SpecDocument Document, ClientPlan Plan);
+}
