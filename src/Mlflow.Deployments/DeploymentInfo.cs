@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Mlflow.Deployments.Http;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -40,4 +42,12 @@ public sealed record EndpointInfo(string Name, JsonObject Json)
     /// <summary>Deserializes <see cref="Json"/> into a typed view.</summary>
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         Json.Deserialize<T>(options ?? DeploymentsJson.Options)!;
+
+    /// <summary>
+    /// Parses <see cref="Json"/> into a generated model of the spec, e.g.
+    /// <c>Parse(Mlflow.Client.Models.DeploymentsEndpoint.CreateFromDiscriminatorValue)</c> or, for the AI gateway,
+    /// <c>Parse(Mlflow.Client.Models.GatewayEndpoint.CreateFromDiscriminatorValue)</c>.
+    /// </summary>
+    public T Parse<T>(ParsableFactory<T> factory)
+        where T : IParsable => KiotaJson.Parse(Json.ToJsonString(), factory);
 }

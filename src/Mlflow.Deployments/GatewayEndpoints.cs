@@ -1,9 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Microsoft.Kiota.Serialization.Json;
 using Mlflow.Client.Models;
+using Mlflow.Deployments.Http;
 
 namespace Mlflow.Deployments;
 
@@ -20,7 +18,7 @@ internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri)
     {
         var body = ConfigObject(config);
         body["name"] = name;
-        var request = await FromJsonAsync(body, CreateGatewayEndpoint.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        var request = KiotaJson.Parse(body.ToJsonString(), CreateGatewayEndpoint.CreateFromDiscriminatorValue);
         var response = await Call(() => Endpoints.Create.PostAsync(request, cancellationToken: cancellationToken), "create", name).ConfigureAwait(false);
         return ToInfo(response?.Endpoint, name);
     }
@@ -30,7 +28,7 @@ internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri)
         var id = (await GetModelAsync(name, cancellationToken).ConfigureAwait(false)).EndpointId;
         var body = ConfigObject(config);
         body["endpoint_id"] = id;
-        var request = await FromJsonAsync(body, UpdateGatewayEndpoint.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        var request = KiotaJson.Parse(body.ToJsonString(), UpdateGatewayEndpoint.CreateFromDiscriminatorValue);
         var response = await Call(() => Endpoints.Update.PostAsync(request, cancellationToken: cancellationToken), "update", name).ConfigureAwait(false);
         return ToInfo(response?.Endpoint, name);
     }
@@ -95,20 +93,8 @@ internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri)
             throw new DeploymentsException($"The server answered without the endpoint '{name}'.");
         }
 
-        using var writer = new JsonSerializationWriter();
-        writer.WriteObjectValue(null, endpoint);
-        using var stream = writer.GetSerializedContent();
-        var json = JsonNode.Parse(stream) as JsonObject ?? new JsonObject();
+        var json = KiotaJson.ToJsonObject(endpoint);
         return new EndpointInfo(endpoint.Name ?? name, json);
-    }
-
-    private static async Task<T> FromJsonAsync<T>(JsonObject json, ParsableFactory<T> factory, CancellationToken cancellationToken)
-        where T : IParsable
-    {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()));
-        var node = await new JsonParseNodeFactory().GetRootParseNodeAsync("application/json", stream, cancellationToken).ConfigureAwait(false);
-        return node.GetObjectValue(factory)
-               ?? throw new DeploymentsException($"The endpoint configuration is not a {typeof(T).Name}: {json.ToJsonString()}");
     }
 
     /// <summary>The config dictionary as a JSON object (values: JSON nodes, JSON elements, or anything System.Text.Json serializes).</summary>

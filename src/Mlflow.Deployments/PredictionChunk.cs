@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Mlflow.Deployments.Http;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -40,6 +42,13 @@ public sealed class PredictionChunk
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         JsonSerializer.Deserialize<T>(Data, options ?? DeploymentsJson.Options)
         ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");
+
+    /// <summary>
+    /// Parses the data into a generated model of the spec, e.g.
+    /// <c>Parse(Mlflow.Client.Models.DeploymentsChatChunk.CreateFromDiscriminatorValue)</c>.
+    /// </summary>
+    public T Parse<T>(ParsableFactory<T> factory)
+        where T : IParsable => KiotaJson.Parse(Data, factory);
 
     /// <inheritdoc/>
     public override string ToString() => Data;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Mlflow.Deployments.Http;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -52,6 +54,13 @@ public sealed class PredictionsResponse
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         JsonSerializer.Deserialize<T>(RawJson, options ?? DeploymentsJson.Options)
         ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
+
+    /// <summary>
+    /// Parses the raw body into a generated model of the spec, e.g.
+    /// <c>Parse(Mlflow.Client.Models.DeploymentsChatResponse.CreateFromDiscriminatorValue)</c>.
+    /// </summary>
+    public T Parse<T>(ParsableFactory<T> factory)
+        where T : IParsable => KiotaJson.Parse(RawJson, factory);
 
     /// <summary>The raw JSON text (MLflow's <c>to_json</c>).</summary>
     public string ToJson() => RawJson;

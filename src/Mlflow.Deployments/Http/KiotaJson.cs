@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
+
+namespace Mlflow.Deployments.Http;
+
+/// <summary>Bridges JSON text and the generated Kiota models (<c>Mlflow.Client.Models</c>).</summary>
+internal static class KiotaJson
+{
+    public static T Parse<T>(string json, ParsableFactory<T> factory)
+        where T : IParsable
+    {
+        using var document = JsonDocument.Parse(json);
+        return new JsonParseNode(document.RootElement).GetObjectValue(factory)
+               ?? throw new DeploymentsException($"The JSON is not a {typeof(T).Name}.");
+    }
+
+    public static JsonObject ToJsonObject(IParsable model)
+    {
+        using var writer = new JsonSerializationWriter();
+        writer.WriteObjectValue(null, model);
+        using var stream = writer.GetSerializedContent();
+        return JsonNode.Parse(stream) as JsonObject ?? new JsonObject();
+    }
+}

@@ -1,0 +1,39 @@
+using Mlflow.Deployments.Tests.Infrastructure;
+using Generated = Mlflow.Client.Models;
+
+namespace Mlflow.Deployments.Tests;
+
+/// <summary>Recorded answers also parse into the spec's generated models (Mlflow.Client.Models.Deployments*).</summary>
+public sealed class GeneratedModelInteropTests
+{
+    [Fact]
+    public void Chat_answer_and_chunks_parse_into_generated_models()
+    {
+        var chat = new PredictionsResponse(WireExchange.Load("deployments", "invoke-chat").ResponseRawBody)
+            .Parse(Generated.DeploymentsChatResponse.CreateFromDiscriminatorValue);
+        Assert.Equal("Hello from the stub upstream.", Assert.IsType<Microsoft.Kiota.Abstractions.Serialization.UntypedString>(chat.Choices![0].Message!.Content).GetValue());
+        Assert.Equal("openai", chat.Provider);
+        Assert.Equal(15, chat.Usage!.TotalTokens);
+
+        var stream = WireExchange.Load("deployments", "invoke-chat-stream");
+        var chunks = stream.RecordedEventData().Select(d => new PredictionChunk(d).Parse(Generated.DeploymentsChatChunk.CreateFromDiscriminatorValue)).ToArray();
+        Assert.Equal("Hello from the stub.", string.Concat(chunks.Select(c => c.Choices is { Count: > 0 } ch ? ch[0].Delta?.Content : null)));
+        Assert.Equal(13, chunks[^1].Usage!.TotalTokens);
+    }
+
+    [Fact]
+    public void Completions_embeddings_and_endpoint_parse_into_generated_models()
+    {
+        var completion = new PredictionsResponse(WireExchange.Load("deployments", "invoke-completions").ResponseRawBody)
+            .Parse(Generated.DeploymentsCompletionsResponse.CreateFromDiscriminatorValue);
+        Assert.Equal(" a stub completion.", completion.Choices![0].Text);
+
+        var embeddings = new PredictionsResponse(WireExchange.Load("deployments", "invoke-embeddings-batch").ResponseRawBody)
+            .Parse(Generated.DeploymentsEmbeddingsResponse.CreateFromDiscriminatorValue);
+        Assert.Equal(2, embeddings.Data!.Count);
+
+        var endpoint = EndpointInfo.FromJson(WireExchange.Load("deployments", "get-endpoint-completions-with-limit").ResponseBody!.AsObject())
+            .Parse(Generated.DeploymentsEndpoint.CreateFromDiscriminatorValue);
+        Assert.Equal(("completions", "llm/v1/completions", "openai"), (endpoint.Name, endpoint.EndpointType, endpoint.Model!.Provider));
+    }
+}
