@@ -40,6 +40,7 @@ try
             Console.WriteLine($"{changes.Count} changes, {changes.Count(c => c.Breaking)} breaking");
             return changes.Any(c => c.Breaking) ? 3 : 0;
         }
+        case "nswag-view" when args.Length == 3: return NswagView.Run(args[1], args[2]);
         default:
             Console.Error.WriteLine("unknown command; see --help");
             return 2;
