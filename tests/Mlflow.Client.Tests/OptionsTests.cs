@@ -109,6 +109,20 @@ public class OptionsTests
     }
 
     [Fact]
+    public void User_info_in_the_uri_becomes_basic_credentials_and_leaves_the_url()
+    {
+        var settings = new MlflowClientOptions { TrackingUri = "https://bob:p%40ss@host/mlflow/" }.Resolve(MlflowEnvironment.Empty);
+        Assert.Equal("https://host/mlflow", settings.BaseUrl);
+        Assert.Equal(MlflowAuthenticationKind.Basic, settings.AuthenticationKind);
+        Assert.Equal("bob", settings.Username);
+        Assert.Equal("p@ss", settings.Password);
+
+        var explicitToken = new MlflowClientOptions { TrackingUri = "https://bob:pw@host", Token = "t" }.Resolve(MlflowEnvironment.Empty);
+        Assert.Equal(MlflowAuthenticationKind.Bearer, explicitToken.AuthenticationKind);
+        Assert.Equal("https://host", explicitToken.BaseUrl);
+    }
+
+    [Fact]
     public void Missing_uri_explains_what_the_sdk_needs()
     {
         var ex = Assert.Throws<MlflowConfigurationException>(() => new MlflowClientOptions().Resolve(MlflowEnvironment.Empty));

@@ -117,10 +117,15 @@ public sealed class MlflowSettings
             return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
 
+        var uriText = NullIfEmpty(options.TrackingUri) ?? Env(MlflowEnvironmentVariables.TrackingUri);
         var (uri, baseUrl) = ParseTrackingUri(NullIfEmpty(options.TrackingUri), Env(MlflowEnvironmentVariables.TrackingUri));
 
         var headers = new Dictionary<string, string>(options.DefaultHeaders ?? [], StringComparer.OrdinalIgnoreCase);
         var auth = ResolveCredentials(options, headers, Env);
+        if (auth.Kind == MlflowAuthenticationKind.None && UserInfoCredentials(uriText) is { } fromUri)
+        {
+            auth = new Credentials(MlflowAuthenticationKind.Basic, fromUri.User, fromUri.Password);
+        }
 
         var insecure = options.InsecureTls ?? ParseBool(Env(MlflowEnvironmentVariables.TrackingInsecureTls), MlflowEnvironmentVariables.TrackingInsecureTls) ?? false;
         var serverCert = NullIfEmpty(options.ServerCertPath) ?? Env(MlflowEnvironmentVariables.TrackingServerCertPath);
@@ -298,8 +303,20 @@ public sealed class MlflowSettings
             throw new MlflowConfigurationException($"{source} must not have a query string or fragment (got '{text}'). " + UriHelp);
         }
 
-        var baseUrl = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        // User info (http://user:password@host) never stays in the URL: it would reach logs and traces. It is used as
+        // HTTP Basic credentials when nothing else is configured (as Python's requests does).
+        var withoutUserInfo = string.IsNullOrEmpty(uri.UserInfo) ? uri : new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri;
+        var baseUrl = withoutUserInfo.GetLeftPart(UriPartial.Path).TrimEnd('/');
         return (new Uri(baseUrl, UriKind.Absolute), baseUrl);
+    }
+
+    private static (string User, string Password)? UserInfoCredentials(string? uriText)
+    {
+        if (uriText is null || !Uri.TryCreate(uriText.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.UserInfo)) return null;
+        var parts = uri.UserInfo.Split(':', 2);
+        return parts.Length == 2 && parts[0].Length > 0
+            ? (Uri.UnescapeDataString(parts[0]), Uri.UnescapeDataString(parts[1]))
+            : null;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
