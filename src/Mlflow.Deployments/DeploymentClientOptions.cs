@@ -46,7 +46,9 @@ public sealed class DeploymentClientOptions
 
     /// <summary>
     /// The HttpClient to use (its handlers can add authentication). When null the client makes its own, with an
-    /// infinite <see cref="HttpClient.Timeout"/> so that the timeouts above govern.
+    /// infinite <see cref="HttpClient.Timeout"/> so that the timeouts above govern; a supplied client's own
+    /// <see cref="HttpClient.Timeout"/> (100 s by default) still applies, so set it to
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to keep MLflow's 120 s / 300 s.
     /// </summary>
     public HttpClient? HttpClient { get; set; }
 

@@ -157,6 +157,19 @@ public sealed class RetryAndTimeoutTests
     }
 
     [Fact]
+    public async Task A_supplied_HttpClient_timeout_is_reported_as_a_timeout()
+    {
+        var handler = new ReplayHandler { BeforeAnswer = (_, ct) => Task.Delay(Timeout.Infinite, ct) };
+        var options = Wire.Options(handler, time: new FakeTimeProvider());
+        options.HttpClient!.Timeout = TimeSpan.FromMilliseconds(1); // HttpClient's own timer (system clock)
+        using var client = new MlflowDeploymentClient(Wire.BaseUri, options);
+
+        var e = await Assert.ThrowsAsync<DeploymentsTimeoutException>(() => client.GetEndpointAsync("chat"));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1), e.Timeout);
+    }
+
+    [Fact]
     public async Task Caller_cancellation_is_not_reported_as_a_timeout()
     {
         var handler = new ReplayHandler { BeforeAnswer = (_, ct) => Task.Delay(Timeout.Infinite, ct) };

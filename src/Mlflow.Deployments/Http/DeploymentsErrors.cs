@@ -123,6 +123,9 @@ internal static class DeploymentsErrors
         return start >= 0 && end > start ? body[(start + 7)..end].Trim() : null;
     }
 
-    private static string ReasonPhrase(HttpStatusCode status) =>
-        new HttpResponseMessage(status).ReasonPhrase ?? status.ToString();
+    private static string ReasonPhrase(HttpStatusCode status)
+    {
+        using var response = new HttpResponseMessage(status);
+        return response.ReasonPhrase ?? status.ToString();
+    }
 }

@@ -167,10 +167,12 @@ internal sealed class DeploymentsTransport : IDisposable
                 using var request = CreateRequest(method, uri, jsonBody, accept);
                 response = await _http.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException ex) when (timeoutCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // Our timeout, or the supplied HttpClient's own Timeout (which fires as a cancellation too).
+                var elapsed = timeoutCts.IsCancellationRequested ? timeout : _http.Timeout;
                 throw new DeploymentsTimeoutException(
-                    $"{method} {uri.AbsolutePath} timed out after {timeout.TotalSeconds:0.###} s.", timeout, ex);
+                    $"{method} {uri.AbsolutePath} timed out after {elapsed.TotalSeconds:0.###} s.", elapsed, ex);
             }
             catch (HttpRequestException ex) when (ex.StatusCode is null)
             {
