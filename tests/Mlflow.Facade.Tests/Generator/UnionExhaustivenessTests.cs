@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Mlflow.Generators;
+
+namespace Mlflow.Facade.Tests.Generator;
+
+/// <summary>
+/// Runs the generators on small specs in memory and compiles user code against the output: a <c>Match</c> that
+/// handles every event compiles; once the spec gains an event, the same call no longer compiles.
+/// </summary>
+public sealed class UnionExhaustivenessTests
+{
+    private const string UserCode = """
+        using Mlflow.Webhooks;
+
+        public static class UserCode
+        {
+            public static string Describe(WebhookPayload payload) =>
+                payload.Match(widgetCreated: w => "widget " + w.Data.Name, gadgetDeleted: g => "gadget " + g.Data.Name);
+        }
+        """;
+
+    private const string UserCodeWithThirdHandler = """
+        using Mlflow.Webhooks;
+
+        public static class UserCode
+        {
+            public static string Describe(WebhookPayload payload) =>
+                payload.Match(widgetCreated: w => "widget", gadgetDeleted: g => "gadget", gizmoSet: z => "gizmo " + z.Data.Name);
+        }
+        """;
+
+    [Fact]
+    public void Match_over_every_event_compiles()
+    {
+        var (generatorDiagnostics, compileDiagnostics) = Run(Spec("widget.created", "gadget.deleted"), UserCode);
+        Assert.Empty(generatorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(compileDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Adding_an_event_to_the_spec_makes_a_Match_without_it_fail_to_compile()
+    {
+        var (generatorDiagnostics, compileDiagnostics) = Run(Spec("widget.created", "gadget.deleted", "gizmo.set"), UserCode);
+        Assert.Empty(generatorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        var errors = compileDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var missing = Assert.Single(errors);
+        Assert.Equal("CS7036", missing.Id); // no argument for the required parameter gizmoSet
+        Assert.Contains("gizmoSet", missing.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("user.cs", missing.Location.SourceTree?.FilePath);
+
+        var (_, fixedDiagnostics) = Run(Spec("widget.created", "gadget.deleted", "gizmo.set"), UserCodeWithThirdHandler);
+        Assert.Empty(fixedDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    private static string Spec(params string[] events)
+    {
+        var schemas = new List<string>();
+        var hooks = new List<string>();
+        foreach (var key in events)
+        {
+            var (entity, action) = (key.Split('.')[0], key.Split('.')[1]);
+            var payload = char.ToUpperInvariant(entity[0]) + entity[1..] + char.ToUpperInvariant(action[0]) + action[1..] + "Payload";
+            schemas.Add($$"""
+                "{{payload}}": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } }, "example": { "name": "example-{{entity}}" } }
+                """);
+            hooks.Add($$"""
+                "{{key}}": { "post": {
+                  "operationId": "webhook{{payload}}", "summary": "{{key}}",
+                  "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["entity", "action", "timestamp", "data"],
+                    "properties": {
+                      "entity": { "type": "string", "const": "{{entity}}" }, "action": { "type": "string", "const": "{{action}}" },
+                      "timestamp": { "type": "string", "format": "date-time" }, "data": { "$ref": "#/components/schemas/{{payload}}" },
+                      "workspace": { "type": "string" } } } } } },
+                  "responses": { "2XX": { "description": "ok" } },
+                  "x-mlflow-entity": "{{entity}}", "x-mlflow-action": "{{action}}" } }
+                """);
+        }
+
+        return $$"""
+            { "openapi": "3.1.0", "info": { "title": "t", "version": "1" }, "paths": {},
+              "components": { "schemas": { {{string.Join(",", schemas)}} } },
+              "webhooks": { {{string.Join(",", hooks)}} } }
+            """;
+    }
+
+    private static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compile) Run(string spec, string userCode)
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.Kiota.*.dll"))
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Std.UriTemplate.dll"))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(p => MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create(
+            "UnionProbe",
+            new[] { CSharpSyntaxTree.ParseText(userCode, new CSharpParseOptions(LanguageVersion.Latest), path: "user.cs") },
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new MlflowClientGenerator().AsSourceGenerator(), new MlflowExtrasGenerator().AsSourceGenerator() },
+            new AdditionalText[] { new InMemoryText("probe.openapi.json", spec) },
+            new CSharpParseOptions(LanguageVersion.Latest));
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        return (generatorDiagnostics, output.GetDiagnostics());
+    }
+
+    private sealed class InMemoryText(string path, string text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+    }
+}
