@@ -44,7 +44,9 @@ namespace Mlflow.Generators.Emit
             {
                 var op = e.Operation;
                 var bodyType = op.Body == null ? "null" : "typeof(" + RequestBuilderEmitter.BodyType(op.Body) + ")";
-                var bodyFactory = op.Body != null && op.Body.Kind == BodyKind.Json && op.Body.Type.Kind != UseKind.Array
+                // UntypedNode must be read with GetObjectValue<UntypedNode> (Kiota special-cases that type argument),
+                // so untyped bodies and answers have no IParsable factory here; their Type says UntypedNode.
+                var bodyFactory = op.Body != null && op.Body.Kind == BodyKind.Json && op.Body.Type.Kind == UseKind.Model
                     ? "(" + factory + ")" + TypeCode.CsType(op.Body.Type) + ".CreateFromDiscriminatorValue"
                     : "null";
                 string responseType = "null", responseFactory = "null";
@@ -60,7 +62,6 @@ namespace Mlflow.Generators.Emit
                         break;
                     case ResponseKind.Untyped:
                         responseType = "typeof(" + TypeCode.Untyped + ")";
-                        responseFactory = "(" + factory + ")" + TypeCode.Untyped + ".CreateFromDiscriminatorValue";
                         break;
                     case ResponseKind.Stream:
                         responseType = "typeof(global::System.IO.Stream)";

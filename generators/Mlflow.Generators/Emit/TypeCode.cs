@@ -48,19 +48,19 @@ namespace Mlflow.Generators.Emit
                 case UseKind.Boolean: return "if (" + wr + ".TryBoolean(n, out var v)) " + prop + " = v;" + keep;
                 case UseKind.DateTime: return "if (" + wr + ".TryDateTime(n, out var v)) " + prop + " = v;" + keep;
                 case UseKind.Bytes: return "if (" + wr + ".TryBytes(n, out var v)) " + prop + " = v;" + keep;
-                case UseKind.Model: return prop + " = n.GetObjectValue<" + t.Name + ">(" + t.Name + ".CreateFromDiscriminatorValue);";
+                case UseKind.Model: return "if (" + wr + ".TryModel<" + t.Name + ">(n, " + t.Name + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
                 case UseKind.Enum: return "if (n.GetStringValue() is string s && " + EnumWire(t) + ".TryParse(s, out var v)) " + prop + " = v;" + keep;
                 case UseKind.Array:
                     if (t.Item!.Kind == UseKind.Model)
                     {
-                        return prop + " = new " + CsType(t) + "(n.GetCollectionOfObjectValues<" + t.Item.Name + ">(" + t.Item.Name + ".CreateFromDiscriminatorValue));";
+                        return "if (" + wr + ".TryModelList<" + t.Item.Name + ">(n, " + t.Item.Name + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
                     }
 
                     return "if (" + wr + ".TryList<" + CsType(t.Item) + ">(n, " + Converter(t.Item, wr) + ", out var v)) " + prop + " = v;" + keep;
                 case UseKind.Map:
                     if (t.Item!.Kind == UseKind.Model)
                     {
-                        return prop + " = " + wr + ".ModelMap<" + t.Item.Name + ">(n, " + t.Item.Name + ".CreateFromDiscriminatorValue);";
+                        return "if (" + wr + ".TryModelMap<" + t.Item.Name + ">(n, " + t.Item.Name + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
                     }
 
                     return "if (" + wr + ".TryMap<" + CsType(t.Item) + ">(n, " + Converter(t.Item, wr) + ", out var v)) " + prop + " = v;" + keep;

@@ -96,7 +96,7 @@ namespace __NS__
         /// <summary>The request body model (or <see cref="global::System.IO.Stream"/> for raw uploads), or null.</summary>
         public global::System.Type? RequestBodyType { get; }
 
-        /// <summary>Creates the request body model from a parse node (null for raw or no bodies).</summary>
+        /// <summary>Creates the request body model from a parse node (null for raw, untyped or no bodies).</summary>
         public global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? RequestBodyFactory { get; }
 
         /// <summary>How the success answer is read.</summary>
@@ -105,7 +105,10 @@ namespace __NS__
         /// <summary>The success model (element type for collections), or null.</summary>
         public global::System.Type? ResponseType { get; }
 
-        /// <summary>Creates the success model from a parse node, or null.</summary>
+        /// <summary>
+        /// Creates the success model from a parse node; null for streams, no content and untyped answers (read those with
+        /// <c>GetObjectValue&lt;UntypedNode&gt;(UntypedNode.CreateFromDiscriminatorValue)</c>).
+        /// </summary>
         public global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? ResponseFactory { get; }
 
         /// <summary>The error models by Kiota status key ("404", "4XX", "XXX").</summary>

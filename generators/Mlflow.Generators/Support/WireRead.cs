@@ -12,9 +12,167 @@ namespace __NS__.Serialization
     {
         private static readonly global::System.Globalization.CultureInfo Invariant = global::System.Globalization.CultureInfo.InvariantCulture;
 
-        /// <summary>The exact JSON value of a node.</summary>
-        public static global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode Raw(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node) =>
-            node.GetObjectValue(global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode.CreateFromDiscriminatorValue) ?? new global::Microsoft.Kiota.Abstractions.Serialization.UntypedNull();
+        /// <summary>
+        /// The JSON value of a node as an UntypedNode, without Kiota's lossy number guessing (which reads numbers
+        /// beyond decimal range as float, turning 1.7976931348623157e308 into +Infinity): integers stay long,
+        /// other numbers decimal when exact, else double. Members whose value is null are skipped (as Kiota does).
+        /// </summary>
+        public static global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode Raw(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node)
+        {
+            if (node.GetStringValue() is string s)
+            {
+                return new global::Microsoft.Kiota.Abstractions.Serialization.UntypedString(s);
+            }
+
+            if (node.GetBoolValue() is bool b)
+            {
+                return new global::Microsoft.Kiota.Abstractions.Serialization.UntypedBoolean(b);
+            }
+
+            if (Number(node) is global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode number)
+            {
+                return number;
+            }
+
+            var items = new global::System.Collections.Generic.List<global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode>();
+            foreach (var _ in node.GetCollectionOfObjectValues(n => { items.Add(Raw(n)); return Placeholder.Instance; }))
+            {
+            }
+
+            if (items.Count > 0)
+            {
+                return new global::Microsoft.Kiota.Abstractions.Serialization.UntypedArray(items);
+            }
+
+            var capture = node.GetObjectValue(_ => new ObjectCapture());
+            if (capture != null && capture.Properties.Count > 0)
+            {
+                return new global::Microsoft.Kiota.Abstractions.Serialization.UntypedObject(capture.Properties);
+            }
+
+            // [], {} or null: Kiota's reader tells them apart exactly (and cheaply, they are empty).
+            return node.GetObjectValue(global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode.CreateFromDiscriminatorValue) ?? new global::Microsoft.Kiota.Abstractions.Serialization.UntypedNull();
+        }
+
+        private static global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode? Number(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node)
+        {
+            double? d;
+            try
+            {
+                d = node.GetDoubleValue();
+            }
+            catch (global::System.Exception e) when (e is global::System.FormatException || e is global::System.Text.Json.JsonException || e is global::System.OverflowException)
+            {
+                return null;
+            }
+
+            if (d is not double value)
+            {
+                return null;
+            }
+
+            if (global::System.Math.Floor(value) == value && global::System.Math.Abs(value) < 9.2e18)
+            {
+                try
+                {
+                    if (node.GetLongValue() is long l)
+                    {
+                        return l >= int.MinValue && l <= int.MaxValue
+                            ? new global::Microsoft.Kiota.Abstractions.Serialization.UntypedInteger((int)l)
+                            : new global::Microsoft.Kiota.Abstractions.Serialization.UntypedLong(l);
+                    }
+                }
+                catch (global::System.Exception e) when (e is global::System.FormatException || e is global::System.Text.Json.JsonException || e is global::System.OverflowException)
+                {
+                    // "1.0": not an integer token; read it as a decimal below.
+                }
+            }
+
+            try
+            {
+                if (node.GetDecimalValue() is decimal m)
+                {
+                    return new global::Microsoft.Kiota.Abstractions.Serialization.UntypedDecimal(m);
+                }
+            }
+            catch (global::System.Exception e) when (e is global::System.FormatException || e is global::System.Text.Json.JsonException || e is global::System.OverflowException)
+            {
+                // beyond decimal range
+            }
+
+            return new global::Microsoft.Kiota.Abstractions.Serialization.UntypedDouble(value);
+        }
+
+        /// <summary>Reads a nested message; false when the value is not a JSON object (it is then kept verbatim).</summary>
+        public static bool TryModel<T>(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node, global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<T> factory, out T? value)
+            where T : global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            value = default;
+            if (node.GetStringValue() != null || node.GetBoolValue() != null || Number(node) != null || IsNonEmptyArray(node))
+            {
+                return false;
+            }
+
+            // (An empty array where a message is expected reads as an empty message: telling [] from {} would
+            // cost a second, untyped read of every nested message.)
+            value = node.GetObjectValue(factory);
+            return value != null;
+        }
+
+        /// <summary>Reads an array of messages; false when the value is not a JSON array (it is then kept verbatim).</summary>
+        public static bool TryModelList<T>(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node, global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<T> factory, out global::System.Collections.Generic.List<T>? value)
+            where T : global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            value = new global::System.Collections.Generic.List<T>(node.GetCollectionOfObjectValues(factory));
+            return value.Count > 0 || Kiota(node) is global::Microsoft.Kiota.Abstractions.Serialization.UntypedArray;
+        }
+
+        /// <summary>Reads an object of messages; false when the value is not a JSON object (it is then kept verbatim).</summary>
+        public static bool TryModelMap<T>(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node, global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<T> factory, out global::System.Collections.Generic.Dictionary<string, T>? value)
+            where T : global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            value = ModelMap(node, factory);
+            return value.Count > 0 || Kiota(node) is global::Microsoft.Kiota.Abstractions.Serialization.UntypedObject;
+        }
+
+        // Kiota's own untyped reading: exact for empty containers, null and the value kind.
+        private static global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode? Kiota(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node) =>
+            node.GetObjectValue(global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode.CreateFromDiscriminatorValue);
+
+        private static bool IsNonEmptyArray(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node)
+        {
+            foreach (var _ in node.GetCollectionOfObjectValues(_ => Placeholder.Instance))
+            {
+                return true;
+            }
+
+            return false;
+        }
+
+        private sealed class Placeholder : global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            public static readonly Placeholder Instance = new Placeholder();
+
+            public global::System.Collections.Generic.IDictionary<string, global::System.Action<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode>> GetFieldDeserializers() =>
+                new global::System.Collections.Generic.Dictionary<string, global::System.Action<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode>>();
+
+            public void Serialize(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer)
+            {
+            }
+        }
+
+        private sealed class ObjectCapture : global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            public global::System.Collections.Generic.Dictionary<string, global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode> Properties { get; } =
+                new global::System.Collections.Generic.Dictionary<string, global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode>(global::System.StringComparer.Ordinal);
+
+            public global::System.Collections.Generic.IDictionary<string, global::System.Action<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode>> GetFieldDeserializers() =>
+                new FieldDeserializers(key => n => Properties[key] = Raw(n));
+
+            public void Serialize(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer)
+            {
+            }
+        }
 
         /// <summary>Keeps a value that did not fit its declared type, under its wire name.</summary>
         public static void Keep(global::Microsoft.Kiota.Abstractions.Serialization.IAdditionalDataHolder holder, string key, global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node)
