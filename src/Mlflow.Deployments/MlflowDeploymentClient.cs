@@ -9,7 +9,7 @@ namespace Mlflow.Deployments;
 /// started with <c>mlflow gateway start</c>): the .NET counterpart of <c>get_deploy_client("http://host:port")</c>.
 /// Endpoints are read-only here and deployments do not exist, exactly as in MLflow's client.
 /// </summary>
-public sealed class MlflowDeploymentClient : DeploymentClientBase, IDisposable
+public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisposable
 {
     private readonly DeploymentsTransport _transport;
 
@@ -17,7 +17,7 @@ public sealed class MlflowDeploymentClient : DeploymentClientBase, IDisposable
     /// <param name="targetUri">Base URI of the server, <c>http</c> or <c>https</c>.</param>
     /// <param name="options">HTTP settings; <see cref="DeploymentClientOptions.FromEnvironment"/> when null.</param>
     public MlflowDeploymentClient(string targetUri, DeploymentClientOptions? options = null)
-        : base(targetUri)
+        : base(targetUri, "The MLflow Deployments server serves endpoints, not deployments.")
     {
         if (!Uri.TryCreate(targetUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -37,32 +37,6 @@ public sealed class MlflowDeploymentClient : DeploymentClientBase, IDisposable
 
     /// <summary>The deprecated AI Gateway routes the server still serves (<c>/api/2.0/gateway/...</c>, <c>/gateway/{name}/invocations</c>).</summary>
     public LegacyGatewayApi Legacy { get; }
-
-    /// <summary>Not supported: the Deployments server has no deployments (MLflow raises <c>NotImplementedError</c>).</summary>
-    public override Task<DeploymentInfo> CreateDeploymentAsync(
-        string name, string modelUri, string? flavor = null, IReadOnlyDictionary<string, object?>? config = null,
-        string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<DeploymentInfo>(NoDeployments(nameof(CreateDeploymentAsync)));
-
-    /// <summary>Not supported: the Deployments server has no deployments.</summary>
-    public override Task<DeploymentInfo> UpdateDeploymentAsync(
-        string name, string? modelUri = null, string? flavor = null, IReadOnlyDictionary<string, object?>? config = null,
-        string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<DeploymentInfo>(NoDeployments(nameof(UpdateDeploymentAsync)));
-
-    /// <summary>Not supported: the Deployments server has no deployments.</summary>
-    public override Task DeleteDeploymentAsync(
-        string name, IReadOnlyDictionary<string, object?>? config = null, string? endpoint = null,
-        CancellationToken cancellationToken = default) =>
-        Task.FromException(NoDeployments(nameof(DeleteDeploymentAsync)));
-
-    /// <summary>Not supported: the Deployments server has no deployments.</summary>
-    public override Task<IReadOnlyList<DeploymentInfo>> ListDeploymentsAsync(string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<IReadOnlyList<DeploymentInfo>>(NoDeployments(nameof(ListDeploymentsAsync)));
-
-    /// <summary>Not supported: the Deployments server has no deployments.</summary>
-    public override Task<DeploymentInfo> GetDeploymentAsync(string name, string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<DeploymentInfo>(NoDeployments(nameof(GetDeploymentAsync)));
 
     /// <summary>
     /// <c>POST /endpoints/{endpoint}/invocations</c> with <paramref name="inputs"/> as the body
@@ -181,8 +155,6 @@ public sealed class MlflowDeploymentClient : DeploymentClientBase, IDisposable
     private string InvocationsPath(string? endpoint) =>
         "endpoints/" + Escape(endpoint ?? throw new ArgumentException("An endpoint name is required.", nameof(endpoint))) + "/invocations";
 
-    private DeploymentOperationNotSupportedException NoDeployments(string operation) =>
-        NotSupported(operation, "The MLflow Deployments server serves endpoints, not deployments.");
 
     private DeploymentOperationNotSupportedException ReadOnlyEndpoints(string operation) =>
         NotSupported(operation, "Endpoints of the MLflow Deployments server come from its configuration file.");

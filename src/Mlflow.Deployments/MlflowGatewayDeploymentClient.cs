@@ -10,7 +10,7 @@ namespace Mlflow.Deployments;
 /// <c>mlflow-gateway+http://host:port</c>, or construct it with the tracking URI. Endpoint create, update, delete,
 /// list and get go through the generated client's <c>/api/3.0/mlflow/gateway/endpoints/*</c> operations.
 /// </summary>
-public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDisposable
+public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase, IDisposable
 {
     /// <summary>The scheme prefix of this target's URIs.</summary>
     public const string SchemePrefix = "mlflow-gateway+";
@@ -27,7 +27,7 @@ public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDispo
     /// <param name="trackingClient">The tracking client used for endpoint CRUD; when null one is made for the tracking
     /// URI on first use (credentials and TLS from MLflow's environment variables) and disposed with this client.</param>
     public MlflowGatewayDeploymentClient(string targetUri, DeploymentClientOptions? options = null, MlflowClient? trackingClient = null)
-        : base(targetUri)
+        : base(targetUri, "The AI gateway serves endpoints, not deployments.")
     {
         var tracking = targetUri.StartsWith(SchemePrefix, StringComparison.OrdinalIgnoreCase) ? targetUri[SchemePrefix.Length..] : targetUri;
         if (!Uri.TryCreate(tracking, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -48,32 +48,6 @@ public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDispo
 
     /// <summary>The OpenAI-compatible routes under <c>/gateway/mlflow/v1/</c> (chat completions; <c>model</c> = endpoint name).</summary>
     public OpenAiCompatibleApi OpenAi { get; }
-
-    /// <summary>Not supported: the gateway serves endpoints, not deployments.</summary>
-    public override Task<DeploymentInfo> CreateDeploymentAsync(
-        string name, string modelUri, string? flavor = null, IReadOnlyDictionary<string, object?>? config = null,
-        string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<DeploymentInfo>(NoDeployments(nameof(CreateDeploymentAsync)));
-
-    /// <summary>Not supported: the gateway serves endpoints, not deployments.</summary>
-    public override Task<DeploymentInfo> UpdateDeploymentAsync(
-        string name, string? modelUri = null, string? flavor = null, IReadOnlyDictionary<string, object?>? config = null,
-        string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<DeploymentInfo>(NoDeployments(nameof(UpdateDeploymentAsync)));
-
-    /// <summary>Not supported: the gateway serves endpoints, not deployments.</summary>
-    public override Task DeleteDeploymentAsync(
-        string name, IReadOnlyDictionary<string, object?>? config = null, string? endpoint = null,
-        CancellationToken cancellationToken = default) =>
-        Task.FromException(NoDeployments(nameof(DeleteDeploymentAsync)));
-
-    /// <summary>Not supported: the gateway serves endpoints, not deployments.</summary>
-    public override Task<IReadOnlyList<DeploymentInfo>> ListDeploymentsAsync(string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<IReadOnlyList<DeploymentInfo>>(NoDeployments(nameof(ListDeploymentsAsync)));
-
-    /// <summary>Not supported: the gateway serves endpoints, not deployments.</summary>
-    public override Task<DeploymentInfo> GetDeploymentAsync(string name, string? endpoint = null, CancellationToken cancellationToken = default) =>
-        Task.FromException<DeploymentInfo>(NoDeployments(nameof(GetDeploymentAsync)));
 
     /// <summary>
     /// <c>POST /gateway/{endpoint}/mlflow/invocations</c>: a chat body (<c>messages</c>) or an embeddings body
@@ -152,6 +126,4 @@ public sealed class MlflowGatewayDeploymentClient : DeploymentClientBase, IDispo
     private static string InvocationsPath(string? endpoint) =>
         "gateway/" + Uri.EscapeDataString(endpoint ?? throw new ArgumentException("An endpoint name is required.", nameof(endpoint))) + "/mlflow/invocations";
 
-    private DeploymentOperationNotSupportedException NoDeployments(string operation) =>
-        NotSupported(operation, "The AI gateway serves endpoints, not deployments.");
 }
