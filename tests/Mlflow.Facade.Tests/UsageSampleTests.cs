@@ -1,0 +1,58 @@
+using Mlflow.Testing;
+using Models = Mlflow.Client.Models;
+
+namespace Mlflow.Facade.Tests;
+
+/// <summary>The README's facade sample, run end to end against the embedded MLflow-compatible server.</summary>
+public sealed class UsageSampleTests
+{
+    [Fact]
+    public async Task Readme_sample_runs_against_the_embedded_server()
+    {
+        await using var server = new MlflowTestServer();
+        var uri = await server.StartAsync();
+        using var mlflow = new MlflowClient(new MlflowClientOptions { TrackingUri = uri.ToString() });
+
+        // --- sample start ---
+        var experimentId = await mlflow.CreateExperimentAsync("demo", tags: [new Models.ExperimentTag { Key = "team", Value = "sdk" }]);
+        var run = await mlflow.CreateRunAsync(experimentId: experimentId, runName: "first");
+        var runId = run.Info!.RunId!;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await mlflow.LogParamAsync("lr", "0.01", runId: runId);
+        await mlflow.LogBatchAsync(runId: runId, metrics: Enumerable.Range(0, 5).Select(i => new Models.Metric { Key = "loss", Value = 1.0 / (i + 1), Timestamp = now, Step = i }));
+
+        var losses = new List<double>();
+        await foreach (var metric in mlflow.GetMetricHistoryAsync("loss", runId: runId, maxResults: 2)) // 3 pages
+        {
+            losses.Add(metric.Value!.Value);
+        }
+
+        var found = new List<string>();
+        await foreach (var r in mlflow.SearchRunsAsync(experimentIds: [experimentId], filter: "params.lr = '0.01'"))
+        {
+            found.Add(r.Info!.RunId!);
+        }
+        // --- sample end ---
+
+        Assert.Equal(new[] { 1.0, 0.5, 1.0 / 3, 0.25, 0.2 }, losses);
+        Assert.Equal(new[] { runId }, found);
+        var fetched = await mlflow.GetRunAsync(runId);
+        Assert.Contains(fetched.Data!.Params!, p => p.Key == "lr" && p.Value == "0.01");
+    }
+
+    [Fact]
+    public async Task Registry_sample_aliases_a_version_and_reads_it_back()
+    {
+        await using var server = new MlflowTestServer();
+        var uri = await server.StartAsync();
+        using var mlflow = new MlflowClient(new MlflowClientOptions { TrackingUri = uri.ToString() });
+
+        var model = await mlflow.CreateRegisteredModelAsync("churn");
+        var version = await mlflow.CreateModelVersionAsync("churn", "mlflow-artifacts:/1/abc/artifacts/model");
+        await mlflow.SetRegisteredModelAliasAsync("churn", "champion", version.Version!);
+        var champion = await mlflow.GetModelVersionByAliasAsync("churn", "champion");
+
+        Assert.Equal("churn", model.Name);
+        Assert.Equal(version.Version, champion.Version);
+    }
+}
