@@ -109,7 +109,9 @@ public static class WireConformance
             }
             else
             {
-                return Outcome.NotApplicable("request body is not strict JSON (" + Clip(rawBody) + "); the typed client writes NaN/Infinity as strings by design");
+                // Bare NaN tokens, protobuf bytes, malformed JSON, JSON sent as text/plain: deliberate bad requests
+                // that a typed client cannot produce (it writes NaN/Infinity as strings, always valid JSON).
+                return Outcome.NotApplicable("request body is not JSON a typed client produces: " + Clip(rawBody));
             }
         }
         else if (recordedBody is JsonElement || !string.IsNullOrEmpty(rawBody))
