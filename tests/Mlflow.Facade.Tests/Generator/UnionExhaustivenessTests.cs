@@ -55,6 +55,29 @@ public sealed class UnionExhaustivenessTests
         Assert.Empty(fixedDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
+    [Fact]
+    public void Editing_one_example_regenerates_only_that_factory_and_leaves_the_union_cached()
+    {
+        var before = new InMemoryText("probe.openapi.json", Spec("widget.created", "gadget.deleted"));
+        var after = new InMemoryText("probe.openapi.json", Spec("widget.created", "gadget.deleted").Replace("example-widget", "example-widget-2"));
+        var compilation = CSharpCompilation.Create("Probe", options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new MlflowExtrasGenerator().AsSourceGenerator() },
+            new AdditionalText[] { before },
+            new CSharpParseOptions(LanguageVersion.Latest),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGenerators(compilation);
+        driver = driver.ReplaceAdditionalText(before, after).RunGenerators(compilation);
+        var steps = driver.GetRunResult().Results[0].TrackedSteps;
+
+        var examples = steps[MlflowExtrasGenerator.TrackingNames.Examples].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Equal(1, examples.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(1, examples.Count(r => r == IncrementalStepRunReason.Unchanged));
+        Assert.All(steps[MlflowExtrasGenerator.TrackingNames.Union].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        var generated = driver.GetRunResult().Results[0].GeneratedSources.Single(g => g.HintName.EndsWith("WidgetCreatedPayload.Example.g.cs", StringComparison.Ordinal));
+        Assert.Contains("example-widget-2", generated.SourceText.ToString());
+    }
+
     private static string Spec(params string[] events)
     {
         var schemas = new List<string>();
