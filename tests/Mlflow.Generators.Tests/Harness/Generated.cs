@@ -14,10 +14,10 @@ internal sealed class Generated
 {
     private readonly Assembly _assembly;
 
-    public Generated(Assembly assembly)
+    public Generated(Assembly assembly, HttpClient? httpClient = null)
     {
         _assembly = assembly;
-        Adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider()) { BaseUrl = "http://mlflow.test/prefix" };
+        Adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: httpClient) { BaseUrl = "http://mlflow.test/prefix" };
         Client = Activator.CreateInstance(Type("Mlflow.Client.MlflowApiClient"), Adapter)!;
     }
 

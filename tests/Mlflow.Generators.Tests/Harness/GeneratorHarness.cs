@@ -47,9 +47,9 @@ internal static class GeneratorHarness
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Generates from <paramref name="specText"/>, compiles everything and returns files and diagnostics.</summary>
-    public static Result Run(string specText)
+    public static Result Run(string specText, params string[] extraSources)
     {
-        var compilation = NewCompilation("namespace Consumer { internal static class Placeholder { } }");
+        var compilation = NewCompilation(extraSources.Prepend("namespace Consumer { internal static class Placeholder { } }").ToArray());
         var driver = NewDriver(new InMemoryText(SpecPath, specText)).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var files = driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
         var compileDiagnostics = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.Id.StartsWith("MLFG", StringComparison.Ordinal)).ToList();
@@ -57,7 +57,7 @@ internal static class GeneratorHarness
     }
 
     /// <summary>Runs a spec from Specs/.</summary>
-    public static Result RunSmall(string name) => Run(File.ReadAllText(RepoPaths.SmallSpec(name)));
+    public static Result RunSmall(string name, params string[] extraSources) => Run(File.ReadAllText(RepoPaths.SmallSpec(name)), extraSources);
 
     internal sealed record Result(
         IReadOnlyDictionary<string, string> Files,
