@@ -90,6 +90,26 @@ public class OptionsTests
     }
 
     [Fact]
+    public void Credentials_file_fills_missing_username_and_password_per_key()
+    {
+        const string file = "[other]\nmlflow_tracking_username = nope\n\n[mlflow]\nmlflow_tracking_username = file-user\nmlflow_tracking_password = file-pw\n";
+        var fromFile = new MlflowClientOptions().Resolve(MlflowEnvironment.FromDictionary(
+            new Dictionary<string, string?> { ["MLFLOW_TRACKING_URI"] = "http://h" }, file));
+        Assert.Equal(MlflowAuthenticationKind.Basic, fromFile.AuthenticationKind);
+        Assert.Equal("file-user", fromFile.Username);
+        Assert.Equal("file-pw", fromFile.Password);
+
+        var mixed = new MlflowClientOptions().Resolve(MlflowEnvironment.FromDictionary(
+            new Dictionary<string, string?> { ["MLFLOW_TRACKING_URI"] = "http://h", ["MLFLOW_TRACKING_USERNAME"] = "env-user" }, file));
+        Assert.Equal("env-user", mixed.Username);
+        Assert.Equal("file-pw", mixed.Password);
+
+        var explicitWins = new MlflowClientOptions { Token = "t" }.Resolve(MlflowEnvironment.FromDictionary(
+            new Dictionary<string, string?> { ["MLFLOW_TRACKING_URI"] = "http://h" }, file));
+        Assert.Equal(MlflowAuthenticationKind.Bearer, explicitWins.AuthenticationKind);
+    }
+
+    [Fact]
     public void Environment_username_without_password_is_ignored_as_in_python()
     {
         var settings = new MlflowClientOptions().Resolve(Env(("MLFLOW_TRACKING_URI", "http://h"), ("MLFLOW_TRACKING_USERNAME", "u")));

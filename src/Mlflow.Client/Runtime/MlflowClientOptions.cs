@@ -8,7 +8,9 @@ namespace Mlflow;
 /// of MLflow's Python client. Precedence, per setting: <b>explicit option &gt; environment variable &gt; default</b>.
 /// Credentials are resolved as one group: when any credential is set explicitly (<see cref="Username"/>,
 /// <see cref="Password"/>, <see cref="Token"/>, <see cref="AuthenticationProvider"/>, or an <c>Authorization</c>
-/// entry in <see cref="DefaultHeaders"/>), the credential environment variables are ignored.
+/// entry in <see cref="DefaultHeaders"/>), the credential environment variables are ignored. As in MLflow,
+/// <c>MLFLOW_TRACKING_USERNAME</c> / <c>MLFLOW_TRACKING_PASSWORD</c> each fall back to <c>~/.mlflow/credentials</c>,
+/// Basic credentials win over <c>MLFLOW_TRACKING_TOKEN</c>, and user info in the tracking URI is used last.
 /// </summary>
 /// <remarks>
 /// Bindable from configuration (section <c>Mlflow</c> with <c>AddMlflowClient</c>): <c>TimeSpan</c> values use the

@@ -10,6 +10,13 @@ public interface IMlflowEnvironment
     /// <param name="name">The variable name, e.g. <c>MLFLOW_TRACKING_URI</c>.</param>
     /// <returns>The value, or <see langword="null"/>.</returns>
     string? GetVariable(string name);
+
+    /// <summary>
+    /// The text of MLflow's credentials file (<c>~/.mlflow/credentials</c>, INI section <c>[mlflow]</c> with
+    /// <c>mlflow_tracking_username</c> / <c>mlflow_tracking_password</c>), or <see langword="null"/> when there is none.
+    /// </summary>
+    /// <returns>The file's text, or <see langword="null"/>.</returns>
+    string? ReadCredentialsFile() => null;
 }
 
 /// <summary>Ready-made <see cref="IMlflowEnvironment"/> sources.</summary>
@@ -23,21 +30,68 @@ public static class MlflowEnvironment
 
     /// <summary>An environment backed by a dictionary (names are case-sensitive, as on Linux).</summary>
     /// <param name="variables">Variable names and values.</param>
+    /// <param name="credentialsFile">Optional text of a <c>~/.mlflow/credentials</c> file.</param>
     /// <returns>The environment.</returns>
-    public static IMlflowEnvironment FromDictionary(IReadOnlyDictionary<string, string?> variables)
+    public static IMlflowEnvironment FromDictionary(IReadOnlyDictionary<string, string?> variables, string? credentialsFile = null)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        return new DictionaryEnvironment(variables);
+        return new DictionaryEnvironment(variables, credentialsFile);
+    }
+
+    /// <summary>Reads <c>mlflow_tracking_username</c> / <c>mlflow_tracking_password</c> from the <c>[mlflow]</c> section of a credentials file's text.</summary>
+    /// <param name="text">The file's text.</param>
+    /// <returns>The user name and password found (either may be <see langword="null"/>).</returns>
+    public static (string? Username, string? Password) ParseCredentialsFile(string? text)
+    {
+        string? username = null, password = null;
+        if (string.IsNullOrEmpty(text)) return (username, password);
+        var inSection = false;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine.Trim();
+            if (line.Length == 0 || line[0] is '#' or ';') continue;
+            if (line[0] == '[')
+            {
+                inSection = line.Equals("[mlflow]", StringComparison.OrdinalIgnoreCase);
+                continue;
+            }
+
+            var separator = line.IndexOfAny(['=', ':']);
+            if (!inSection || separator <= 0) continue;
+            var key = line[..separator].Trim();
+            var value = line[(separator + 1)..].Trim();
+            if (key.Equals("mlflow_tracking_username", StringComparison.OrdinalIgnoreCase)) username = value.Length == 0 ? null : value;
+            else if (key.Equals("mlflow_tracking_password", StringComparison.OrdinalIgnoreCase)) password = value.Length == 0 ? null : value;
+        }
+
+        return (username, password);
     }
 
     private sealed class ProcessEnvironment : IMlflowEnvironment
     {
         public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
+
+        public string? ReadCredentialsFile()
+        {
+            try
+            {
+                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                if (string.IsNullOrEmpty(home)) return null;
+                var path = Path.Combine(home, ".mlflow", "credentials");
+                return File.Exists(path) ? File.ReadAllText(path) : null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
     }
 
-    private sealed class DictionaryEnvironment(IReadOnlyDictionary<string, string?> variables) : IMlflowEnvironment
+    private sealed class DictionaryEnvironment(IReadOnlyDictionary<string, string?> variables, string? credentialsFile) : IMlflowEnvironment
     {
         public string? GetVariable(string name) => variables.TryGetValue(name, out var value) ? value : null;
+
+        public string? ReadCredentialsFile() => credentialsFile;
     }
 }
 

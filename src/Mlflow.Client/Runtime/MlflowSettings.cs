@@ -121,7 +121,7 @@ public sealed class MlflowSettings
         var (uri, baseUrl) = ParseTrackingUri(NullIfEmpty(options.TrackingUri), Env(MlflowEnvironmentVariables.TrackingUri));
 
         var headers = new Dictionary<string, string>(options.DefaultHeaders ?? [], StringComparer.OrdinalIgnoreCase);
-        var auth = ResolveCredentials(options, headers, Env);
+        var auth = ResolveCredentials(options, headers, Env, environment);
         if (auth.Kind == MlflowAuthenticationKind.None && UserInfoCredentials(uriText) is { } fromUri)
         {
             auth = new Credentials(MlflowAuthenticationKind.Basic, fromUri.User, fromUri.Password);
@@ -205,7 +205,7 @@ public sealed class MlflowSettings
 
     private readonly record struct Credentials(MlflowAuthenticationKind Kind, string? Username = null, string? Password = null, string? Token = null, IAuthenticationProvider? Provider = null);
 
-    private static Credentials ResolveCredentials(MlflowClientOptions options, Dictionary<string, string> headers, Func<string, string?> env)
+    private static Credentials ResolveCredentials(MlflowClientOptions options, Dictionary<string, string> headers, Func<string, string?> env, IMlflowEnvironment environment)
     {
         var username = NullIfEmpty(options.Username);
         var password = NullIfEmpty(options.Password);
@@ -243,9 +243,16 @@ public sealed class MlflowSettings
             return new Credentials(MlflowAuthenticationKind.Header);
         }
 
-        // Environment, as MLflow's get_default_host_creds: Basic needs both variables and wins over a token.
+        // Environment, as MLflow's get_default_host_creds: each variable falls back to ~/.mlflow/credentials; Basic
+        // needs both and wins over a token.
         var envUser = env(MlflowEnvironmentVariables.TrackingUsername);
         var envPassword = env(MlflowEnvironmentVariables.TrackingPassword);
+        if (envUser is null || envPassword is null)
+        {
+            var (fileUser, filePassword) = MlflowEnvironment.ParseCredentialsFile(environment.ReadCredentialsFile());
+            envUser ??= fileUser;
+            envPassword ??= filePassword;
+        }
         if (envUser is not null && envPassword is not null)
         {
             return new Credentials(MlflowAuthenticationKind.Basic, envUser, envPassword);
