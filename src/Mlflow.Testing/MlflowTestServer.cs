@@ -81,6 +81,8 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
 
         var web = builder.Build();
         web.UseMiddleware<ErrorHandlingMiddleware>();
+        web.UseMiddleware<AjaxMirrorMiddleware>();
+        web.UseRouting();
         web.MapControllers();
         web.MapFallback(NotFoundEndpoint.Handle);
         await web.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -112,7 +112,8 @@ public sealed class EmbeddedRegistryTests : IAsyncLifetime
         var prompts = await http.GetAsync("/api/2.0/mlflow/registered-models/search?filter=tags.%60mlflow.prompt.is_prompt%60%20%3D%20%27true%27&max_results=10");
         Assert.Equal(["greeting"], prompts.Json!["registered_models"]!.AsArray().Select(m => (string)m!["name"]!));
         var models = await http.GetAsync("/api/2.0/mlflow/registered-models/search?filter=tags.%60mlflow.prompt.is_prompt%60%20%21%3D%20%27true%27");
-        Assert.Empty(models.Json!["registered_models"]?.AsArray() ?? []);
+        // As in MLflow's registry: "!=" on a tag also matches models without it (how clients leave prompts out).
+        Assert.Equal(["plain"], models.Json!["registered_models"]!.AsArray().Select(m => (string)m!["name"]!));
         var byExperiment = await http.GetAsync("/api/2.0/mlflow/registered-models/search?filter=" + Uri.EscapeDataString("tags.`mlflow.prompt.is_prompt` = 'true' AND tags._mlflow_experiment_ids LIKE '%,1,%'"));
         Assert.Single(byExperiment.Json!["registered_models"]!.AsArray());
     }

@@ -413,7 +413,8 @@ internal sealed partial class MlflowOperations
         Creation_timestamp = m.CreationTimestamp,
         Last_updated_timestamp = m.LastUpdatedTimestamp,
         Description = m.Description,
-        Latest_versions = LatestPerStage(m).Select(ToDto).ToList(),
+        // MLflow lists latest versions without their aliases (the model carries them).
+        Latest_versions = LatestPerStage(m).Select(v => { var dto = ToDto(v); dto.Aliases = null; return dto; }).ToList(),
         Tags = m.Tags.Items.Select(t => new G.RegisteredModelTag { Key = t.Key, Value = t.Value }).ToList(),
         Aliases = m.Aliases.Items.Select(a => new G.RegisteredModelAlias { Alias = a.Key, Version = a.Value }).ToList(),
     };
@@ -438,7 +439,6 @@ internal sealed partial class MlflowOperations
             Tags = v.Tags.Items.Select(t => new G.ModelVersionTag { Key = t.Key, Value = t.Value }).ToList(),
             Run_link = v.RunLink,
             Aliases = aliases,
-            Model_id = v.ModelId,
         };
     }
 }

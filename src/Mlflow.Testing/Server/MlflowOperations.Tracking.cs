@@ -257,7 +257,7 @@ internal sealed partial class MlflowOperations
 
     public G.GetRunResponse GetRunAsync(string? run_id, string? run_uuid)
     {
-        lock (gate) return new G.GetRunResponse { Run = ToDto(FindRun(run_id ?? run_uuid)) };
+        lock (gate) return new G.GetRunResponse { Run = WithOutputs(ToDto(FindRun(run_id ?? run_uuid))) };
     }
 
     public G.UpdateRunResponse UpdateRunAsync(G.UpdateRun? body)
@@ -379,7 +379,9 @@ internal sealed partial class MlflowOperations
             foreach (var p in parameters)
             {
                 var key = ValidateKey(p.Key, "param");
-                var value = ValidateValue(p.Value ?? "", MaxParamValueLength, "Param", key);
+                // MLflow accepts over-long values in a batch and keeps the first 6000 characters, as log-parameter does.
+                var value = p.Value ?? "";
+                if (value.Length > MaxParamValueLength) value = value[..MaxParamValueLength];
                 if (seen.TryGetValue(key, out var earlier) && earlier != value)
                     throw MlflowError.InvalidParameter($"Duplicate parameter keys have been submitted: [{key}]. Please ensure the request contains only one param value per param key.");
                 seen[key] = value;
@@ -435,7 +437,7 @@ internal sealed partial class MlflowOperations
             var ordered = SearchFilter.Order(matching, terms, RunValue, items => items.OrderByDescending(r => r.StartTime));
             ordered = ((IOrderedEnumerable<RunEntity>)ordered).ThenBy(r => r.Id, StringComparer.Ordinal);
             var (page, next) = PageToken.Slice(ordered, body.Page_token, max);
-            return new G.SearchRunsResponse { Runs = page.Select(ToDto).ToList(), Next_page_token = next };
+            return new G.SearchRunsResponse { Runs = page.Select(r => WithOutputs(ToDto(r))).ToList(), Next_page_token = next };
         }
     }
 
@@ -523,6 +525,13 @@ internal sealed partial class MlflowOperations
         },
         Inputs = new G.RunInputs(),
     };
+
+    /// <summary>Runs read back from the store (get, search) carry an empty <c>outputs</c> object; a created run does not.</summary>
+    private static G.Run WithOutputs(G.Run run)
+    {
+        run.Outputs = new G.RunOutputs();
+        return run;
+    }
 
     private static G.RunInfo ToInfo(RunEntity r) => new()
     {

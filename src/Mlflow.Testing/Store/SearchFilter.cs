@@ -170,8 +170,11 @@ internal static class SearchFilter
         }
     }
 
+    private const string NotEqualOrMissing = "!=*";
+
     private static bool Compare(FilterClause clause, object? actual)
     {
+        if (clause.Comparator == NotEqualOrMissing) return actual is null || !Equals(actual, clause.Value);
         if (actual is null) return false;
         switch (clause.Comparator)
         {
@@ -252,6 +255,8 @@ internal static class SearchFilter
         }
         if (valueToken.Kind != TokenKind.String)
             throw MlflowError.InvalidParameter($"Expected a quoted string value for {KindName(kind)} '{key}'. Found {valueToken.Text}");
+        // The registry's "tags.x != 'v'" also matches entities without the tag (that is how prompts are excluded).
+        if (dialect.RegistryWording && kind == KeyKind.Tag && comparator == "!=") comparator = NotEqualOrMissing;
         return new FilterClause(kind, key, comparator, valueToken.Text);
     }
 
