@@ -49,19 +49,22 @@ namespace Mlflow.Generators.Emit
                 var bodyFactory = op.Body != null && op.Body.Kind == BodyKind.Json && op.Body.Type.Kind == UseKind.Model
                     ? "(" + factory + ")" + TypeCode.CsType(op.Body.Type) + ".CreateFromDiscriminatorValue"
                     : "null";
-                string responseType = "null", responseFactory = "null";
+                string responseType = "null", responseFactory = "null", reader = "null";
                 switch (op.Response.Kind)
                 {
                     case ResponseKind.Model:
                         responseType = "typeof(" + op.Response.Type!.Name + ")";
                         responseFactory = "(" + factory + ")" + op.Response.Type.Name + ".CreateFromDiscriminatorValue";
+                        reader = "static n => n.GetObjectValue<" + op.Response.Type.Name + ">(" + op.Response.Type.Name + ".CreateFromDiscriminatorValue)";
                         break;
                     case ResponseKind.Collection:
                         responseType = "typeof(" + op.Response.Type!.Item!.Name + ")";
                         responseFactory = "(" + factory + ")" + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue";
+                        reader = "static n => new " + TypeCode.Generic + ".List<" + op.Response.Type.Item.Name + ">(n.GetCollectionOfObjectValues<" + op.Response.Type.Item.Name + ">(" + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue))";
                         break;
                     case ResponseKind.Untyped:
                         responseType = "typeof(" + TypeCode.Untyped + ")";
+                        reader = "static n => global::" + rootNamespace + ".Serialization.WireRead.Raw(n)";
                         break;
                     case ResponseKind.Stream:
                         responseType = "typeof(global::System.IO.Stream)";
@@ -83,7 +86,8 @@ namespace Mlflow.Generators.Emit
                 w.Line("    new " + TypeCode.Generic + ".Dictionary<string, " + factory + ">() { " + string.Concat(op.Errors.Select(x => "{ " + Identifiers.Literal(x.StatusKey) + ", " + x.ModelFullName + ".CreateFromDiscriminatorValue }, ")) + "},");
                 w.Line("    static (adapter, path, query, body) => new " + e.BuilderFullName + "(" + qv + ".Path(adapter, path" + pathArgs + "), adapter)");
                 var args = string.Join(", ", new[] { bodyArg, config }.Where(x => x != null));
-                w.Line("        .To" + op.MethodName + "RequestInformation(" + args + ")));");
+                w.Line("        .To" + op.MethodName + "RequestInformation(" + args + "),");
+                w.Line("    " + reader + "));");
             }
 
             w.Line("return list;");

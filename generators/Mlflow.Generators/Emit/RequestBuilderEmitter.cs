@@ -165,7 +165,10 @@ namespace Mlflow.Generators.Emit
                         w.Line("return collectionResult == null ? null : new " + TypeCode.Generic + ".List<" + op.Response.Type.Item.Name + ">(collectionResult);");
                         break;
                     case ResponseKind.Untyped:
-                        w.Line("return await RequestAdapter.SendAsync<" + TypeCode.Untyped + ">(requestInfo, " + TypeCode.Untyped + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        // Through WireValue rather than SendAsync<UntypedNode>: Kiota's untyped reader reads numbers
+                        // beyond decimal range as float (1.7976931348623157e308 becomes +Infinity).
+                        w.Line("var untypedResult = await RequestAdapter.SendAsync<global::" + rootNamespace + ".Serialization.WireValue>(requestInfo, global::" + rootNamespace + ".Serialization.WireValue.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        w.Line("return untypedResult?.Value;");
                         break;
                     case ResponseKind.Stream:
                         w.Line("return await RequestAdapter.SendPrimitiveAsync<global::System.IO.Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);");

@@ -66,4 +66,22 @@ namespace __NS__.Serialization
             }
         }
     }
+
+    /// <summary>
+    /// Reads a whole answer as an UntypedNode through <see cref="WireRead.Raw"/> (lossless numbers), for operations
+    /// whose success body is free-form JSON: <c>SendAsync&lt;WireValue&gt;(…, WireValue.CreateFromDiscriminatorValue, …)</c>.
+    /// </summary>
+    internal sealed class WireValue : global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+    {
+        private WireValue(global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode value) => Value = value;
+
+        public global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode Value { get; }
+
+        public static WireValue CreateFromDiscriminatorValue(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode parseNode) => new WireValue(WireRead.Raw(parseNode));
+
+        public global::System.Collections.Generic.IDictionary<string, global::System.Action<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode>> GetFieldDeserializers() =>
+            new global::System.Collections.Generic.Dictionary<string, global::System.Action<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode>>();
+
+        public void Serialize(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer) => writer.WriteObjectValue(null, Value);
+    }
 }

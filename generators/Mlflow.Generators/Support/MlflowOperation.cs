@@ -48,8 +48,10 @@ namespace __NS__
             global::System.Type? responseType,
             global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>? responseFactory,
             global::System.Collections.Generic.IReadOnlyDictionary<string, global::Microsoft.Kiota.Abstractions.Serialization.ParsableFactory<global::Microsoft.Kiota.Abstractions.Serialization.IParsable>> errorMapping,
-            MlflowRequestFactory buildRequest)
+            MlflowRequestFactory buildRequest,
+            global::System.Func<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode, object?>? readResponse)
         {
+            _readResponse = readResponse;
             OperationId = operationId;
             HttpMethod = httpMethod;
             PathTemplate = pathTemplate;
@@ -68,6 +70,7 @@ namespace __NS__
         }
 
         private readonly MlflowRequestFactory _buildRequest;
+        private readonly global::System.Func<global::Microsoft.Kiota.Abstractions.Serialization.IParseNode, object?>? _readResponse;
 
         /// <summary>The spec's operationId (the proto RPC name for proto routes).</summary>
         public string OperationId { get; }
@@ -120,6 +123,12 @@ namespace __NS__
             global::System.Collections.Generic.IReadOnlyDictionary<string, string> pathValues,
             global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, string>> query,
             object? body) => _buildRequest(adapter, pathValues, query, body);
+
+        /// <summary>
+        /// Reads a success body the way the generated <c>…Async</c> method does: the model, a <c>List</c> of models,
+        /// or an <c>UntypedNode</c>; null for streams and empty answers.
+        /// </summary>
+        public object? ReadResponse(global::Microsoft.Kiota.Abstractions.Serialization.IParseNode node) => _readResponse?.Invoke(node);
 
         /// <inheritdoc />
         public override string ToString() => HttpMethod + " " + PathTemplate + " (" + OperationId + ")";
