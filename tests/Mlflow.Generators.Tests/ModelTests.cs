@@ -97,6 +97,15 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void Any_values_keep_numbers_beyond_decimal_and_float_range()
+    {
+        // Kiota's own untyped reader would read 1.7976931348623157e308 as a float (+Infinity) and fail to write it.
+        const string json = """{"value": 1.7976931348623157e308, "struct": {"neg": -1.7976931348623157e308, "big_int": 1234567890123456789, "dec": 0.1, "one": 1.0, "list": [[], {}, null, "s", false]}}""";
+        RoundTrip("getRun", json, out var written);
+        AssertJsonEqual(json, written);
+    }
+
+    [Fact]
     public void Unset_fields_are_omitted_and_timestamps_are_written_in_utc()
     {
         RoundTrip("getRun", """{"created": "2026-11-22T23:13:22.711+01:00"}""", out var written);
