@@ -30,7 +30,7 @@ PrintRatios(summary);
 static void PrintRatios(Summary summary)
 {
     Console.WriteLine();
-    Console.WriteLine("Mean time and allocated bytes per operation; x = ratio to the hand-written baseline (target: SDK time <= 1.25x, allocations <= 2x).");
+    Console.WriteLine("Median time and allocated bytes per operation; x = ratio to the hand-written baseline (target: SDK time <= 1.25x, allocations <= 2x).");
     Console.WriteLine("KiotaOnly = the generated client over a bare HttpClient; pipeline = SDK / KiotaOnly (the runtime's own share).");
     Console.WriteLine($"{"call",-24} {"baseline",10} {"sdk",10} {"time x",7} {"kiota x",8} {"pipeline x",10} | {"baseline",10} {"sdk",10} {"alloc x",8} {"kiota x",8} {"pipeline x",10}  verdict");
     var reports = summary.Reports.Where(r => r.ResultStatistics is not null).ToList();
@@ -39,7 +39,7 @@ static void PrintRatios(Summary summary)
         BenchmarkReport? Find(string prefix) => group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name.StartsWith(prefix, StringComparison.Ordinal));
         var (b, s, k) = (Find("Baseline_"), Find("Sdk_"), Find("KiotaOnly_"));
         if (b is null || s is null) continue;
-        double Time(BenchmarkReport? r) => r?.ResultStatistics?.Mean ?? double.NaN;
+        double Time(BenchmarkReport? r) => r?.ResultStatistics?.Median ?? double.NaN;
         double Alloc(BenchmarkReport? r) => r is null ? double.NaN : r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? double.NaN;
         var timeX = Time(s) / Time(b);
         var allocX = Alloc(s) / Alloc(b);
