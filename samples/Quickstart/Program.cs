@@ -1,0 +1,3 @@
+using Mlflow.Samples.Quickstart;
+
+return await QuickstartSample.RunAsync(Console.Out, Environment.GetEnvironmentVariable("MLFLOW_TRACKING_URI"));
