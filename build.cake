@@ -76,7 +76,8 @@ Task("Test")
         failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
         skipped += Read("notExecuted");
     }
-    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    // Plain text on purpose (no console colours), so CI can read the line.
+    Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
     if (failure is not null) throw failure;
     if (passed == 0) throw new Exception("No test ran.");
 });
