@@ -27,7 +27,7 @@ public sealed partial class CorpusReplayTests
         ["get-history-without-max-results-is-empty"] = "without max_results the whole history comes back (the proto's documented behaviour); MLflow 3.11.2.dev0 answers no metrics",
         ["get-history-max-results-not-int-quirk"] = "a non-integer max_results is a 400 here; MLflow ignores it",
         ["update-run-unknown-status-ignored"] = "an unknown enum name is a 400 here; MLflow drops it silently",
-        ["get-run-with-inputs-outputs"] = "log-inputs / log-outputs are not implemented (501), and end_time came from the rejected unknown-status update",
+        ["get-run-with-inputs-outputs"] = "end_time came from the unknown-status update, which is rejected here",
         ["err-create-unknown-enum"] = "an unknown enum name is a 400 INVALID_PARAMETER_VALUE here; MLflow answers an HTML 500",
     };
 

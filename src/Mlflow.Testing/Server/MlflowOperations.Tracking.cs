@@ -257,7 +257,7 @@ internal sealed partial class MlflowOperations
 
     public G.GetRunResponse GetRunAsync(string? run_id, string? run_uuid)
     {
-        lock (gate) return new G.GetRunResponse { Run = WithOutputs(ToDto(FindRun(run_id ?? run_uuid))) };
+        lock (gate) return new G.GetRunResponse { Run = WithOutputs(FindRun(run_id ?? run_uuid)) };
     }
 
     public G.UpdateRunResponse UpdateRunAsync(G.UpdateRun? body)
@@ -401,6 +401,35 @@ internal sealed partial class MlflowOperations
         }
     }
 
+    public G.LogInputsResponse LogInputsAsync(G.LogInputs body)
+    {
+        lock (gate)
+        {
+            var run = FindRun(body.Run_id);
+            RequireActive(run);
+            foreach (var input in body.Datasets ?? [])
+            {
+                if (input.Dataset is null) throw MlflowError.MissingParameter("datasets.dataset");
+                // The same dataset (name and digest) is recorded once per run, as in MLflow's store.
+                if (!run.DatasetInputs.Any(d => d.Dataset.Name == input.Dataset.Name && d.Dataset.Digest == input.Dataset.Digest)) run.DatasetInputs.Add(input);
+            }
+            foreach (var model in body.Models ?? [])
+                if (!run.ModelInputs.Any(m => m.Model_id == model.Model_id)) run.ModelInputs.Add(model);
+            return new G.LogInputsResponse();
+        }
+    }
+
+    public G.LogOutputsResponse LogOutputsAsync(G.LogOutputs body)
+    {
+        lock (gate)
+        {
+            var run = FindRun(body.Run_id);
+            RequireActive(run);
+            run.ModelOutputs.AddRange(body.Models ?? []);
+            return new G.LogOutputsResponse();
+        }
+    }
+
     public G.GetMetricHistoryResponse GetMetricHistoryAsync(string? run_id, string? run_uuid, string metric_key, string? page_token, int? max_results)
     {
         var id = run_id ?? run_uuid;
@@ -437,7 +466,7 @@ internal sealed partial class MlflowOperations
             var ordered = SearchFilter.Order(matching, terms, RunValue, items => items.OrderByDescending(r => r.StartTime));
             ordered = ((IOrderedEnumerable<RunEntity>)ordered).ThenBy(r => r.Id, StringComparer.Ordinal);
             var (page, next) = PageToken.Slice(ordered, body.Page_token, max);
-            return new G.SearchRunsResponse { Runs = page.Select(r => WithOutputs(ToDto(r))).ToList(), Next_page_token = next };
+            return new G.SearchRunsResponse { Runs = page.Select(WithOutputs).ToList(), Next_page_token = next };
         }
     }
 
@@ -523,13 +552,14 @@ internal sealed partial class MlflowOperations
             Params = r.Params.Items.Select(p => new G.Param { Key = p.Key, Value = p.Value }).ToList(),
             Tags = r.Tags.Items.Select(t => new G.RunTag { Key = t.Key, Value = t.Value }).ToList(),
         },
-        Inputs = new G.RunInputs(),
+        Inputs = new G.RunInputs { Dataset_inputs = r.DatasetInputs.ToList(), Model_inputs = r.ModelInputs.ToList() },
     };
 
     /// <summary>Runs read back from the store (get, search) carry an empty <c>outputs</c> object; a created run does not.</summary>
-    private static G.Run WithOutputs(G.Run run)
+    private static G.Run WithOutputs(RunEntity entity)
     {
-        run.Outputs = new G.RunOutputs();
+        var run = ToDto(entity);
+        run.Outputs = new G.RunOutputs { Model_outputs = entity.ModelOutputs.ToList() };
         return run;
     }
 

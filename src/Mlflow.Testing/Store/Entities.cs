@@ -64,6 +64,11 @@ internal sealed class RunEntity
 
     /// <summary>Every logged point per key, in logging order; keys in first-logged order.</summary>
     public Dictionary<string, List<MetricPoint>> Metrics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Logged inputs and outputs, kept as received (log-inputs, log-outputs).</summary>
+    public List<Generated.DatasetInput> DatasetInputs { get; } = [];
+    public List<Generated.ModelInput> ModelInputs { get; } = [];
+    public List<Generated.ModelOutput> ModelOutputs { get; } = [];
     public List<string> MetricKeys { get; } = [];
 
     /// <summary>MLflow's "latest" value of a metric: the greatest (step, timestamp, value).</summary>
