@@ -108,7 +108,8 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// MLflow's JSON conventions: snake_case names from the DTOs, unset fields and empty lists omitted, int64 as
-    /// numbers (accepted as strings too), NaN/Infinity as the strings <c>"NaN"</c>/<c>"Infinity"</c>.
+    /// numbers (accepted as strings too), NaN/Infinity as the strings <c>"NaN"</c>/<c>"Infinity"</c>, unknown names
+    /// of optional enum fields dropped.
     /// </summary>
     internal static void ConfigureJson(JsonSerializerOptions json)
     {
@@ -116,7 +117,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         json.WriteIndented = true;
         json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        json.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections } };
+        json.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections, LenientEnumConverter<RunStatus>.Apply } };
     }
 
     private static void OmitEmptyCollections(JsonTypeInfo type)

@@ -26,8 +26,6 @@ public sealed partial class CorpusReplayTests
         ["get-history-wrong-type"] = "a metric value \"abc\" is rejected here (400); MLflow stores it (in an exchange outside the corpus)",
         ["get-history-without-max-results-is-empty"] = "without max_results the whole history comes back (the proto's documented behaviour); MLflow 3.11.2.dev0 answers no metrics",
         ["get-history-max-results-not-int-quirk"] = "a non-integer max_results is a 400 here; MLflow ignores it",
-        ["update-run-unknown-status-ignored"] = "an unknown enum name is a 400 here; MLflow drops it silently",
-        ["get-run-with-inputs-outputs"] = "end_time came from the unknown-status update, which is rejected here",
         ["err-create-unknown-enum"] = "an unknown enum name is a 400 INVALID_PARAMETER_VALUE here; MLflow answers an HTML 500",
     };
 
@@ -97,6 +95,9 @@ public sealed partial class CorpusReplayTests
                 var run = (string)(await http.PostAsync("/api/2.0/mlflow/runs/create", new { experiment_id = "1", start_time = 0 })).Json!["run"]!["info"]!["run_id"]!;
                 await http.PostAsync("/api/2.0/mlflow/runs/delete", new { run_id = run });
                 ids["f7af6644744a491997d7aab63f22157d"] = run;
+                break;
+            case "0175":
+                await http.PostAsync("/api/2.0/mlflow/runs/update", new { run_id = Substitute("977a7df01a09461b8bbd890ce1ca605e", ids), status = "FINISHED", end_time = 1795386978269L, run_name = "wire-run-1-final" });
                 break;
             case "0124":
                 var bytes = WireExchange.RawBytes(WireCorpus.Exchanges.Single(e => e.Id == "0124").Response);
