@@ -1,120 +1,77 @@
-using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace Mlflow.Webhooks;
 
 /// <summary>
-/// The payload reader used until the generated <c>WebhookPayload</c> union provides one: it knows the 15 events of
-/// MLflow 3.11 (<c>mlflow/webhooks/types.py</c>) and checks that <c>data</c> carries each field of the event with the
-/// right JSON kind (extra fields are allowed, for newer servers). It does not type the payload:
-/// <see cref="VerifiedWebhookDelivery.Payload"/> stays null and the data is read through <see cref="VerifiedWebhookDelivery.Data"/>.
+/// The default payload reader, built on the <see cref="WebhookEvent"/> / <see cref="WebhookPayload"/> union that
+/// Mlflow.Client generates from the spec (the one list of events): an event is known when
+/// <see cref="WebhookEvent.IsKnown"/>, and <c>data</c> matches it when <see cref="WebhookPayload.TryParse(string, string, JsonElement, out WebhookPayload?, out string?)"/>
+/// reads it (every required field present) and no declared field had to be kept untyped because its value does not
+/// fit the field's type (a number for a string, an unknown enum value, a fraction for an integer, a map of non-strings).
+/// Extra fields are allowed, for newer servers; they stay in the model's <c>AdditionalData</c> and in
+/// <see cref="VerifiedWebhookDelivery.Data"/>.
 /// </summary>
-/// <remarks>This is the only place that lists the events; the generated union replaces it as a whole.</remarks>
 public sealed class DefaultWebhookPayloadReader : IWebhookPayloadReader
 {
     /// <summary>The shared instance.</summary>
     public static DefaultWebhookPayloadReader Instance { get; } = new();
 
-    private enum Kind { String, NullableString, StringMap, Number, Integer }
-
-    private static readonly (string Name, Kind Kind)[] NameVersionKey = [("name", Kind.String), ("version", Kind.String), ("key", Kind.String)];
-
-    private static readonly FrozenDictionary<string, (string Name, Kind Kind)[]> Events = new Dictionary<string, (string, Kind)[]>
-    {
-        ["registered_model.created"] = [("name", Kind.String), ("tags", Kind.StringMap), ("description", Kind.NullableString)],
-        ["model_version.created"] = [("name", Kind.String), ("version", Kind.String), ("source", Kind.String), ("run_id", Kind.NullableString), ("tags", Kind.StringMap), ("description", Kind.NullableString)],
-        ["model_version_tag.set"] = [.. NameVersionKey, ("value", Kind.String)],
-        ["model_version_tag.deleted"] = NameVersionKey,
-        ["model_version_alias.created"] = [("name", Kind.String), ("alias", Kind.String), ("version", Kind.String)],
-        ["model_version_alias.deleted"] = [("name", Kind.String), ("alias", Kind.String)],
-        ["prompt.created"] = [("name", Kind.String), ("tags", Kind.StringMap), ("description", Kind.NullableString)],
-        ["prompt_version.created"] = [("name", Kind.String), ("version", Kind.String), ("template", Kind.String), ("tags", Kind.StringMap), ("description", Kind.NullableString)],
-        ["prompt_tag.set"] = [("name", Kind.String), ("key", Kind.String), ("value", Kind.String)],
-        ["prompt_tag.deleted"] = [("name", Kind.String), ("key", Kind.String)],
-        ["prompt_version_tag.set"] = [.. NameVersionKey, ("value", Kind.String)],
-        ["prompt_version_tag.deleted"] = NameVersionKey,
-        ["prompt_alias.created"] = [("name", Kind.String), ("alias", Kind.String), ("version", Kind.String)],
-        ["prompt_alias.deleted"] = [("name", Kind.String), ("alias", Kind.String)],
-        ["budget_policy.exceeded"] = [("budget_policy_id", Kind.String), ("budget_unit", Kind.String), ("budget_amount", Kind.Number), ("current_spend", Kind.Number), ("duration_unit", Kind.String), ("duration_value", Kind.Integer), ("target_scope", Kind.String), ("workspace", Kind.NullableString), ("window_start", Kind.Integer)],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    /// <summary>The known events as <c>entity.action</c> wire names.</summary>
-    public static IReadOnlyCollection<string> KnownEvents => Events.Keys;
+    /// <inheritdoc />
+    public bool IsKnownEvent(string entity, string action) => new WebhookEvent(entity, action).IsKnown;
 
     /// <inheritdoc />
-    public bool IsKnownEvent(string entity, string action) => Events.ContainsKey(entity + "." + action);
-
-    /// <inheritdoc />
-    public bool TryRead(string entity, string action, JsonElement data, out object? payload, [NotNullWhen(false)] out string? error)
+    public bool TryRead(string entity, string action, JsonElement data, [NotNullWhen(true)] out WebhookPayload? payload, [NotNullWhen(false)] out string? error)
     {
         payload = null;
-        if (!Events.TryGetValue(entity + "." + action, out var fields))
+        WebhookPayload? parsed;
+        try
         {
-            error = "unknown event";
-            return false;
-        }
-
-        if (data.ValueKind != JsonValueKind.Object)
-        {
-            error = "data is not a JSON object";
-            return false;
-        }
-
-        foreach (var (name, kind) in fields)
-        {
-            if (!data.TryGetProperty(name, out var value))
+            if (!WebhookPayload.TryParse(entity, action, data, out parsed, out error))
             {
-                error = $"data lacks the field '{name}'";
                 return false;
             }
 
-            if (!Matches(value, kind))
+            if (MistypedField(parsed.DataModel) is { } field)
             {
-                error = $"data field '{name}' is not {Describe(kind)}";
+                error = $"data field '{field}' does not have the type of the {entity}.{action} payload";
                 return false;
             }
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // TryParse is documented not to throw; this keeps Verify's never-throws promise if that ever changes.
+            error = $"data could not be read ({e.GetType().Name})";
+            return false;
+        }
 
-        error = null;
+        payload = parsed;
         return true;
     }
 
-    private static bool Matches(JsonElement value, Kind kind) => kind switch
+    /// <summary>
+    /// The generated models keep a declared field whose value does not fit its type in <c>AdditionalData</c> under
+    /// its wire name (rather than dropping it); such a key is a type mismatch. JSON nulls are not: the generated
+    /// models do not say which fields are nullable, and the spec's nullable fields (<c>description</c>, ...) are sent as null.
+    /// </summary>
+    private static string? MistypedField(IParsable model)
     {
-        Kind.String => value.ValueKind == JsonValueKind.String,
-        Kind.NullableString => value.ValueKind is JsonValueKind.String or JsonValueKind.Null,
-        Kind.Number => value.ValueKind == JsonValueKind.Number,
-        Kind.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
-        Kind.StringMap => IsStringMap(value),
-        _ => false,
-    };
-
-    private static bool IsStringMap(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
+        if (model is not IAdditionalDataHolder { AdditionalData.Count: > 0 } holder)
         {
-            return false;
+            return null;
         }
 
-        foreach (var property in value.EnumerateObject())
+        // Enumerate the declared keys: the generated dictionary answers ContainsKey true for any key (its fallback).
+        var declared = new HashSet<string>(model.GetFieldDeserializers().Keys, StringComparer.Ordinal);
+        foreach (var (key, value) in holder.AdditionalData)
         {
-            if (property.Value.ValueKind != JsonValueKind.String)
+            if (value is not UntypedNull && declared.Contains(key))
             {
-                return false;
+                return key;
             }
         }
 
-        return true;
+        return null;
     }
-
-    private static string Describe(Kind kind) => kind switch
-    {
-        Kind.String => "a string",
-        Kind.NullableString => "a string or null",
-        Kind.Number => "a number",
-        Kind.Integer => "an integer",
-        Kind.StringMap => "an object of strings",
-        _ => "valid",
-    };
 }

@@ -5,7 +5,8 @@ namespace Mlflow.Webhooks;
 
 /// <summary>
 /// The seam between envelope verification and payload typing: knows the events and turns a delivery's
-/// <c>data</c> object into a payload object (the generated <c>WebhookPayload</c> union case).
+/// <c>data</c> object into a <see cref="WebhookPayload"/> union case. The default,
+/// <see cref="DefaultWebhookPayloadReader"/>, is built on the union generated from the spec.
 /// </summary>
 /// <remarks>Implementations must not throw on hostile data; a thrown exception is reported as
 /// <see cref="WebhookRejectionReason.PayloadMismatch"/>.</remarks>
@@ -20,8 +21,10 @@ public interface IWebhookPayloadReader
     /// <param name="entity">The envelope's <c>entity</c>.</param>
     /// <param name="action">The envelope's <c>action</c>.</param>
     /// <param name="data">The envelope's <c>data</c> (a JSON object).</param>
-    /// <param name="payload">The typed payload, or null when the reader does not type payloads.</param>
+    /// <param name="payload">The union case of the event (its <see cref="WebhookPayload.Timestamp"/> and
+    /// <see cref="WebhookPayload.Workspace"/> are set by the verifier from the envelope), or null when the reader
+    /// chooses not to type the payload.</param>
     /// <param name="error">When the data does not match the event: a short description that names fields, never values.</param>
     /// <returns>True when the data matches the event.</returns>
-    bool TryRead(string entity, string action, JsonElement data, out object? payload, [NotNullWhen(false)] out string? error);
+    bool TryRead(string entity, string action, JsonElement data, out WebhookPayload? payload, [NotNullWhen(false)] out string? error);
 }

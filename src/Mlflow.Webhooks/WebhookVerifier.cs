@@ -333,18 +333,38 @@ public sealed class WebhookVerifier
             }
         }
 
-        if (!_payloadReader.IsKnownEvent(entity, action))
+        bool known;
+        try
+        {
+            known = _payloadReader.IsKnownEvent(entity, action);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            known = false;
+        }
+
+        if (!known)
         {
             return WebhookVerificationResult.Rejected(WebhookRejectionReason.UnknownEvent, "The event (entity, action) is not a known MLflow webhook event.");
         }
 
         var detached = data.Clone();
-        object? payload;
+        WebhookPayload? payload;
         string? error;
         bool read;
         try
         {
             read = _payloadReader.TryRead(entity, action, detached, out payload, out error);
+            if (read && payload is not null)
+            {
+                if (payload.Event != new WebhookEvent(entity, action))
+                {
+                    return WebhookVerificationResult.Rejected(WebhookRejectionReason.PayloadMismatch,
+                        $"The payload reader returned a {payload.Event} payload for a {entity}.{action} delivery.");
+                }
+
+                payload = payload with { Timestamp = eventTimestamp, Workspace = workspace };
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -358,7 +378,7 @@ public sealed class WebhookVerifier
         }
 
         return WebhookVerificationResult.Verified(new VerifiedWebhookDelivery(
-            deliveryId, timestamp, entity, action, eventTimestamp, workspace, detached, payload, raw));
+            deliveryId, timestamp, new WebhookEvent(entity, action), eventTimestamp, workspace, detached, payload, raw));
     }
 
     private static WebhookVerificationResult Envelope(string message) =>

@@ -26,8 +26,8 @@ public sealed class WebhookVerifierOptions
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>
-    /// Decides which events are known and turns <c>data</c> into a typed payload. Default
-    /// <see cref="DefaultWebhookPayloadReader.Instance"/> (the 15 events of MLflow 3.11, structural checks, no typed payload).
+    /// Decides which events are known and turns <c>data</c> into a <see cref="WebhookPayload"/> case. Default
+    /// <see cref="DefaultWebhookPayloadReader.Instance"/> (the events of the spec, through the generated union).
     /// </summary>
     public IWebhookPayloadReader? PayloadReader { get; set; }
 }

@@ -21,6 +21,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     {
         var calls = new ConcurrentDictionary<string, int>();
         var seen = new ConcurrentDictionary<string, VerifiedWebhookDelivery>();
+        var summaries = new ConcurrentDictionary<string, string>();
         await using var receiver = await Receiver.StartAsync(
             builder =>
             {
@@ -32,6 +33,13 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             {
                 calls.AddOrUpdate(delivery.DeliveryId, 1, (_, n) => n + 1);
                 seen[delivery.DeliveryId] = delivery;
+                summaries[delivery.DeliveryId] = delivery.Payload switch // the typed payload, as a receiver reads it
+                {
+                    WebhookPayload.ModelVersionAliasCreated p => $"{p.Data.Name}@{p.Data.Alias} -> v{p.Data.Version}",
+                    WebhookPayload.BudgetPolicyExceeded p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Data.BudgetPolicyId}: {p.Data.CurrentSpend} {p.Data.BudgetUnit} over {p.Data.BudgetAmount} per {p.Data.DurationValue} {p.Data.DurationUnit} ({p.Data.TargetScope})"),
+                    { } p => p.Event.ToString(),
+                    null => "untyped",
+                };
                 return Task.CompletedTask;
             }));
 
@@ -60,7 +68,12 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             Assert.Equal(recorded.Event, delivery.EventName);
             Assert.Equal(recorded.SentAt, delivery.Timestamp);
             Assert.True(JsonElement.DeepEquals(recorded.Envelope.GetProperty("data"), delivery.Data));
+            Assert.Equal(WebhookPayload.CaseTypeFor(delivery.Event), delivery.Payload?.GetType());
         }
+
+        Assert.Equal("wire-wh-model@prod -> v1", summaries[RecordedDelivery.Get("0023").DeliveryId]);
+        Assert.Equal("bp-abc123: 105.5 Usd over 100 per 1 Months (Workspace)", summaries[RecordedDelivery.Get("0015").DeliveryId]);
+        Assert.DoesNotContain("untyped", summaries.Values);
 
         output.WriteLine($"over HTTP: {RecordedDelivery.All.Count * 2} posts, {calls.Count} distinct verified delivery ids, each handled once");
     }

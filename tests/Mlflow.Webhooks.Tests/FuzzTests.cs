@@ -103,7 +103,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 if (result.IsVerified)
                 {
                     Assert.Equal(JsonValueKind.Object, result.Delivery.Data.ValueKind);
+                    Assert.True(result.Delivery.Event.IsKnown);
                     Assert.True(DefaultWebhookPayloadReader.Instance.IsKnownEvent(result.Delivery.Entity, result.Delivery.Action));
+                    var payload = result.Delivery.Payload;
+                    Assert.NotNull(payload);
+                    Assert.Equal(WebhookPayload.CaseTypeFor(result.Delivery.Event), payload.GetType());
+                    Assert.Equal(result.Delivery.EventTimestamp, payload.Timestamp);
                     Assert.Equal(body, result.Delivery.RawBody.ToArray());
                 }
                 else
@@ -194,6 +199,21 @@ public sealed class FuzzTests(ITestOutputHelper output)
             else
             {
                 body = Encoding.UTF8.GetBytes(RandomEnvelopeText(rng, entity, action, data));
+            }
+
+            // The generated union's TryParse on its own (the default reader also guards it): never throws.
+            try
+            {
+                using var direct = JsonDocument.Parse(data);
+                WebhookPayload.TryParse(entity, action, direct.RootElement, out _, out _);
+            }
+            catch (JsonException)
+            {
+                // not JSON: the verifier rejects it before any payload reading
+            }
+            catch (Exception e)
+            {
+                failures.Add($"WebhookPayload.TryParse({entity}, {action}): {e}");
             }
 
             var signed = signer.Sign(body);

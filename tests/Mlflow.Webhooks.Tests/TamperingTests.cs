@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Mlflow.Client.Models;
 
 namespace Mlflow.Webhooks.Tests;
 
@@ -298,6 +299,10 @@ public sealed class TamperingTests
         Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"model_version_alias\", \"action\": \"created\", \"timestamp\": {Ts}, \"data\": {{\"name\": \"m\", \"alias\": \"a\", \"version\": 1}}}}"));
         Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"registered_model\", \"action\": \"created\", \"timestamp\": {Ts}, \"data\": {{\"name\": \"m\", \"tags\": {{\"k\": 1}}, \"description\": null}}}}"));
         Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"budget_policy\", \"action\": \"exceeded\", \"timestamp\": {Ts}, \"data\": {{\"budget_policy_id\": \"bp\", \"budget_unit\": \"USD\", \"budget_amount\": 1, \"current_spend\": 2, \"duration_unit\": \"DAYS\", \"duration_value\": 1.5, \"target_scope\": \"GLOBAL\", \"workspace\": null, \"window_start\": 0}}}}"));
+        Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"budget_policy\", \"action\": \"exceeded\", \"timestamp\": {Ts}, \"data\": {{\"budget_policy_id\": \"bp\", \"budget_unit\": \"EUR\", \"budget_amount\": 1, \"current_spend\": 2, \"duration_unit\": \"DAYS\", \"duration_value\": 1, \"target_scope\": \"GLOBAL\", \"workspace\": null, \"window_start\": 0}}}}"));
+        Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"budget_policy\", \"action\": \"exceeded\", \"timestamp\": {Ts}, \"data\": {{\"budget_policy_id\": \"bp\", \"budget_unit\": \"USD\", \"budget_amount\": 1, \"current_spend\": 2, \"duration_unit\": \"DAYS\", \"duration_value\": 1, \"target_scope\": \"GLOBAL\", \"workspace\": null, \"window_start\": 1e30}}}}"));
+        Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"prompt_tag\", \"action\": \"set\", \"timestamp\": {Ts}, \"data\": {{\"name\": \"p\", \"key\": {{}}, \"value\": \"v\"}}}}"));
+        Assert.Equal(WebhookRejectionReason.PayloadMismatch, Check($"{{\"entity\": \"prompt_tag\", \"action\": \"set\", \"timestamp\": {Ts}, \"data\": {{\"name\": \"p\", \"key\": \"\\udc00\", \"value\": \"v\"}}}}"));
         Assert.Equal(WebhookRejectionReason.None, Check($"{{\"entity\": \"budget_policy\", \"action\": \"exceeded\", \"timestamp\": {Ts}, \"data\": {{\"budget_policy_id\": \"bp\", \"budget_unit\": \"USD\", \"budget_amount\": 1, \"current_spend\": 2.5e3, \"duration_unit\": \"DAYS\", \"duration_value\": 1, \"target_scope\": \"GLOBAL\", \"workspace\": null, \"window_start\": 0, \"new_field\": [1]}}}}"));
     }
 
@@ -331,15 +336,48 @@ public sealed class TamperingTests
         var result = verifier.Verify(recorded.DeliveryId, recorded.Timestamp, recorded.Signature, recorded.Body);
 
         Assert.True(result.IsVerified, result.ToString());
-        Assert.True(result.Delivery.TryGetPayload<AliasPayload>(out var payload));
-        Assert.Equal(new AliasPayload("wire-wh-model", "prod", "1"), payload);
-        Assert.False(result.Delivery.TryGetPayload<string>(out _));
+        Assert.True(result.Delivery.TryGetPayload<WebhookPayload.ModelVersionAliasCreated>(out var payload));
+        Assert.Equal(("wire-wh-model", "prod", "1"), (payload.Data.Name, payload.Data.Alias, payload.Data.Version));
+        Assert.Equal(result.Delivery.EventTimestamp, payload.Timestamp); // set by the verifier from the envelope
+        Assert.False(result.Delivery.TryGetPayload<WebhookPayload.PromptAliasCreated>(out _));
+
+        reader.Untyped = true;
+        result = verifier.Verify(recorded.DeliveryId, recorded.Timestamp, recorded.Signature, recorded.Body);
+        Assert.True(result.IsVerified, result.ToString());
+        Assert.Null(result.Delivery.Payload);
+        Assert.Equal(WebhookEvent.ModelVersionAliasCreated, result.Delivery.Event);
+        reader.Untyped = false;
+
+        reader.WrongCase = true;
+        Assert.Equal(WebhookRejectionReason.PayloadMismatch, verifier.Verify(recorded.DeliveryId, recorded.Timestamp, recorded.Signature, recorded.Body).Reason);
+        reader.WrongCase = false;
 
         reader.Known = false;
         Assert.Equal(WebhookRejectionReason.UnknownEvent, verifier.Verify(recorded.DeliveryId, recorded.Timestamp, recorded.Signature, recorded.Body).Reason);
         reader.Known = true;
         reader.Throw = true;
         Assert.Equal(WebhookRejectionReason.PayloadMismatch, verifier.Verify(recorded.DeliveryId, recorded.Timestamp, recorded.Signature, recorded.Body).Reason);
+    }
+
+    [Fact]
+    public void The_default_reader_types_payloads_from_the_generated_union()
+    {
+        using var data = JsonDocument.Parse("{\"name\": \"m\", \"alias\": \"a\", \"version\": \"3\", \"new_field\": [1]}");
+        var reader = DefaultWebhookPayloadReader.Instance;
+
+        Assert.True(reader.TryRead("model_version_alias", "created", data.RootElement, out var payload, out var error), error);
+        var alias = Assert.IsType<WebhookPayload.ModelVersionAliasCreated>(payload);
+        Assert.Equal(("m", "a", "3"), (alias.Data.Name, alias.Data.Alias, alias.Data.Version));
+        Assert.True(reader.IsKnownEvent("prompt_alias", "created"));
+        Assert.False(reader.IsKnownEvent("prompt_alias", "updated"));
+        Assert.False(reader.IsKnownEvent("prompt", "alias.created"));
+        Assert.False(reader.TryRead("prompt_alias", "updated", data.RootElement, out _, out error));
+        Assert.Contains("unknown", error, StringComparison.Ordinal);
+
+        using var mistyped = JsonDocument.Parse("{\"name\": \"m\", \"alias\": [\"secret-value\"], \"version\": \"3\"}");
+        Assert.False(reader.TryRead("model_version_alias", "created", mistyped.RootElement, out _, out error));
+        Assert.Contains("'alias'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-value", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -352,25 +390,34 @@ public sealed class TamperingTests
         Assert.Throws<ArgumentException>(() => new WebhookSigner([]));
     }
 
-    private sealed record AliasPayload(string Name, string Alias, string Version);
-
     private sealed class RecordingReader : IWebhookPayloadReader
     {
         public bool Known { get; set; } = true;
 
         public bool Throw { get; set; }
 
+        public bool Untyped { get; set; }
+
+        public bool WrongCase { get; set; }
+
         public bool IsKnownEvent(string entity, string action) => Known && entity == "model_version_alias" && action == "created";
 
-        public bool TryRead(string entity, string action, JsonElement data, out object? payload, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+        public bool TryRead(string entity, string action, JsonElement data, out WebhookPayload? payload, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
         {
             if (Throw)
             {
                 throw new FormatException("reader bug");
             }
 
-            payload = new AliasPayload(data.GetProperty("name").GetString()!, data.GetProperty("alias").GetString()!, data.GetProperty("version").GetString()!);
             error = null;
+            payload = Untyped ? null : WrongCase
+                ? new WebhookPayload.PromptAliasDeleted(new PromptAliasDeletedPayload { Name = "p", Alias = "a" })
+                : new WebhookPayload.ModelVersionAliasCreated(new ModelVersionAliasCreatedPayload
+                {
+                    Name = data.GetProperty("name").GetString(),
+                    Alias = data.GetProperty("alias").GetString(),
+                    Version = data.GetProperty("version").GetString(),
+                });
             return true;
         }
     }
