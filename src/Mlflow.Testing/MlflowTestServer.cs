@@ -82,6 +82,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         var web = builder.Build();
         web.UseMiddleware<ErrorHandlingMiddleware>();
         web.UseMiddleware<AjaxMirrorMiddleware>();
+        web.UseMiddleware<CamelCaseRequestMiddleware>();
         web.UseRouting();
         web.MapControllers();
         web.MapFallback(NotFoundEndpoint.Handle);

@@ -303,5 +303,19 @@ public sealed class EmbeddedServerTests : IAsyncLifetime
         Assert.Equal((501, "NOT_IMPLEMENTED"), Code(mpu));
     }
 
+    [Fact]
+    public async Task Request_fields_may_be_lower_camel_case_and_unknown_fields_are_ignored()
+    {
+        await http.PostAsync("/api/2.0/mlflow/experiments/create", new { name = "camel-a" });
+        await http.PostAsync("/api/2.0/mlflow/experiments/create", new { name = "camel-b" });
+        var page = await http.PostAsync("/api/2.0/mlflow/experiments/search", new JsonObject { ["maxResults"] = 1, ["orderBy"] = new JsonArray("name DESC"), ["filter"] = "name LIKE 'camel-%'", ["noSuchField"] = true });
+        Assert.Equal(200, page.Status);
+        Assert.Equal("camel-b", (string?)page.Json!["experiments"]![0]!["name"]);
+        Assert.NotNull(page.Json["next_page_token"]);
+        var run = await http.PostAsync("/api/2.0/mlflow/runs/create", new JsonObject { ["experimentId"] = "0", ["runName"] = "camel-run" });
+        Assert.Equal("camel-run", (string?)run.Json!["run"]!["info"]!["run_name"]);
+        Assert.Equal("0", (string?)run.Json["run"]!["info"]!["experiment_id"]);
+    }
+
     private static (int, string?) Code(RawAnswer answer) => (answer.Status, answer.ErrorCode);
 }

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Mlflow.Testing.Server;
+
+/// <summary>
+/// MLflow's proto JSON parser accepts lowerCamelCase field names as well as the proto's snake_case ones
+/// (<c>maxResults</c> for <c>max_results</c>). The generated DTOs bind snake_case only, so JSON request bodies to the
+/// API are rewritten first: a camelCase key becomes its snake_case twin unless that key is present too.
+/// </summary>
+internal sealed partial class CamelCaseRequestMiddleware(RequestDelegate next)
+{
+    private const int MaxRewrittenBody = 16 * 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "";
+        if (!HttpMethods.IsGet(request.Method)
+            && (path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/ajax-api/", StringComparison.Ordinal))
+            && request.ContentType?.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase) == true
+            && request.ContentLength is null or < MaxRewrittenBody)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            var bytes = buffer.ToArray();
+            if (CamelKey().IsMatch(Encoding.UTF8.GetString(bytes)))
+            {
+                try
+                {
+                    var node = JsonNode.Parse(bytes);
+                    if (node is not null && Rewrite(node)) bytes = Encoding.UTF8.GetBytes(node.ToJsonString());
+                }
+                catch (JsonException)
+                {
+                    // Not JSON: left as it is; model binding reports it.
+                }
+            }
+            request.Body = new MemoryStream(bytes);
+            request.ContentLength = bytes.Length;
+        }
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static bool Rewrite(JsonNode node)
+    {
+        var changed = false;
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, _) in obj.ToList())
+                {
+                    var snake = Upper().Replace(key, m => "_" + m.Value.ToLowerInvariant());
+                    if (snake != key && !obj.ContainsKey(snake))
+                    {
+                        var value = obj[key];
+                        obj.Remove(key);
+                        obj[snake] = value;
+                        changed = true;
+                    }
+                }
+                foreach (var (_, child) in obj.ToList())
+                    if (child is not null) changed |= Rewrite(child);
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                    if (child is not null) changed |= Rewrite(child);
+                break;
+        }
+        return changed;
+    }
+
+    /// <summary>A JSON key in lowerCamelCase (<c>"maxResults":</c>).</summary>
+    [GeneratedRegex("\"[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\"\\s*:")]
+    private static partial Regex CamelKey();
+
+    [GeneratedRegex("(?<=[a-z0-9])[A-Z]")]
+    private static partial Regex Upper();
+}
