@@ -66,6 +66,9 @@ public sealed class EmbeddedRegistryTests : IAsyncLifetime
         Assert.Equal(200, (await http.PostAsync("/api/2.0/mlflow/model-versions/set-tag", new { name = "model-a", version = "1", key = "validated", value = "true" })).Status);
         Assert.Equal(200, (await http.DeleteAsync("/api/2.0/mlflow/model-versions/delete-tag", new { name = "model-a", version = "1", key = "validated" })).Status);
         Assert.Equal(200, (await http.PostAsync("/api/2.0/mlflow/registered-models/set-tag", new { name = "model-a", key = "k", value = "v" })).Status);
+        var updated = await http.PatchAsync("/api/2.0/mlflow/registered-models/update", new { name = "model-a", description = "second" });
+        Assert.Equal("second", (string?)updated.Json!["registered_model"]!["description"]);
+        Assert.Equal((404, "RESOURCE_DOES_NOT_EXIST"), Code(await http.PatchAsync("/api/2.0/mlflow/registered-models/update", new { name = "nope", description = "x" })));
         Assert.Equal(200, (await http.DeleteAsync("/api/2.0/mlflow/registered-models/delete-tag", new { name = "model-a", key = "never-set" })).Status);
         Assert.Equal("mlflow-artifacts:/1/r/artifacts/model", (string?)(await http.GetAsync("/api/2.0/mlflow/model-versions/get-download-uri?name=model-a&version=1")).Json!["artifact_uri"]);
 
