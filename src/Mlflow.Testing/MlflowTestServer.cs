@@ -81,6 +81,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
 
         var web = builder.Build();
         web.UseMiddleware<ErrorHandlingMiddleware>();
+        web.UseMiddleware<SecurityMiddleware>();
         web.UseMiddleware<AjaxMirrorMiddleware>();
         web.UseMiddleware<CamelCaseRequestMiddleware>();
         web.UseRouting();

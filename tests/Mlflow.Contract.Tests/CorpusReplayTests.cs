@@ -28,8 +28,8 @@ public sealed partial class CorpusReplayTests
         ["get-history-max-results-not-int-quirk"] = "a non-integer max_results is a 400 here; MLflow ignores it",
         ["post-json-charset-content-type"] = "search over the whole server: the recorded one also holds experiments made by areas this replay skips",
         ["unknown-request-fields-ignored"] = "search over the whole server: the recorded one also holds experiments made by areas this replay skips",
-        ["err-bad-host-header"] = "MLflow's Host allow-list (DNS-rebinding guard) is not implemented, and the corpus does not keep the Host header sent",
-        ["err-cross-origin-post"] = "MLflow's cross-origin POST guard is not implemented, and the corpus does not keep the Origin header sent",
+        ["err-bad-host-header"] = "the corpus does not keep the Host header that was sent, so the replay cannot send it (EmbeddedServerTests covers the guard)",
+        ["err-cross-origin-post"] = "the corpus does not keep the Origin header that was sent, so the replay cannot send it (EmbeddedServerTests covers the guard)",
         ["err-create-unknown-enum"] = "an unknown enum name is a 400 INVALID_PARAMETER_VALUE here; MLflow answers an HTML 500",
     };
 

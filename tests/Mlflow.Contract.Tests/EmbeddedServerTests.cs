@@ -304,6 +304,35 @@ public sealed class EmbeddedServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Foreign_host_and_cross_origin_writes_are_refused_as_mlflow_does()
+    {
+        using var client = new HttpClient();
+        using var badHost = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUri, "/api/2.0/mlflow/experiments/search?max_results=1"));
+        badHost.Headers.Host = "evil.example";
+        using var refused = await client.SendAsync(badHost);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("text/plain", refused.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("Invalid Host header - possible DNS rebinding attack detected", await refused.Content.ReadAsStringAsync());
+
+        using var crossOrigin = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUri, "/api/2.0/mlflow/experiments/create"))
+        {
+            Content = new StringContent("{\"name\": \"from-evil\"}", Encoding.UTF8, "application/json"),
+        };
+        crossOrigin.Headers.Add("Origin", "https://evil.example");
+        using var blocked = await client.SendAsync(crossOrigin);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, blocked.StatusCode);
+        Assert.Equal("Cross-origin request blocked", await blocked.Content.ReadAsStringAsync());
+
+        using var sameOrigin = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUri, "/api/2.0/mlflow/experiments/create"))
+        {
+            Content = new StringContent("{\"name\": \"from-ui\"}", Encoding.UTF8, "application/json"),
+        };
+        sameOrigin.Headers.Add("Origin", server.BaseUri.GetLeftPart(UriPartial.Authority));
+        using var allowed = await client.SendAsync(sameOrigin);
+        Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
     public async Task Request_fields_may_be_lower_camel_case_and_unknown_fields_are_ignored()
     {
         await http.PostAsync("/api/2.0/mlflow/experiments/create", new { name = "camel-a" });
