@@ -23,7 +23,10 @@ namespace Mlflow.Generators.Emit
             var bases = (m.IsError ? TypeCode.Abstractions + ".ApiException, " : "") + s + ".IAdditionalDataHolder, " + s + ".IParsable";
             w.Open("public partial class " + m.ClassName + " : " + bases);
             w.Line("/// <summary>Fields the OpenAPI description does not declare (from newer servers), kept as read and written back.</summary>");
-            w.Line("public " + TypeCode.Generic + ".IDictionary<string, object> AdditionalData { get; set; }");
+            w.Line("public " + TypeCode.Generic + ".IDictionary<string, object> AdditionalData { get => Mlflow_AdditionalData ??= new " + TypeCode.Generic + ".Dictionary<string, object>(); set => Mlflow_AdditionalData = value; }");
+            w.Line();
+            w.Line("// Created on first use: models built to be sent (a batch of metrics) need none.");
+            w.Line("private " + TypeCode.Generic + ".IDictionary<string, object>? Mlflow_AdditionalData;");
             foreach (var p in m.Properties)
             {
                 w.Line();
@@ -52,7 +55,6 @@ namespace Mlflow.Generators.Emit
             w.Line();
             w.Line("/// <summary>Creates an empty " + m.ClassName + ".</summary>");
             w.Open("public " + m.ClassName + "()");
-            w.Line("AdditionalData = new " + TypeCode.Generic + ".Dictionary<string, object>();");
             w.Close();
             w.Line();
             w.Line("/// <summary>Creates a new instance of the appropriate class based on discriminator value.</summary>");
@@ -63,24 +65,33 @@ namespace Mlflow.Generators.Emit
             w.Line("return new " + m.ClassName + "();");
             w.Close();
             w.Line();
+            var table = "global::" + rootNamespace + ".Serialization.FieldTable<" + m.ClassName + ">";
+            w.Line("private static readonly " + table + " Mlflow_FieldTable = new " + table + "(");
+            var names = new System.Text.StringBuilder();
+            foreach (var p in m.Properties)
+            {
+                names.Append(names.Length == 0 ? "" : ", ").Append(Identifiers.Literal(p.WireName));
+            }
+
+            w.Line("    " + (m.Properties.Count == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + names + " }") + ",");
+            w.Line("    static (o, i) => o.Mlflow_FieldReader(i));");
+            w.Line();
             w.Line("/// <summary>The deserialization information for the current model; unknown fields go to <see cref=\"AdditionalData\"/>.</summary>");
             w.Line("/// <returns>A dictionary of field deserializers by wire name.</returns>");
             w.Open("public virtual " + TypeCode.Generic + ".IDictionary<string, global::System.Action<" + s + ".IParseNode>> GetFieldDeserializers()");
-            if (m.Properties.Count == 0)
+            w.Line("return new global::" + rootNamespace + ".Serialization.ModelFieldDeserializers<" + m.ClassName + ">(this, Mlflow_FieldTable);");
+            w.Close();
+            w.Line();
+            w.Open("private global::System.Action<" + s + ".IParseNode> Mlflow_FieldReader(int index)");
+            w.Open("switch (index)");
+            for (var i = 0; i < m.Properties.Count; i++)
             {
-                w.Line("return new global::" + rootNamespace + ".Serialization.FieldDeserializers(this);");
-            }
-            else
-            {
-                w.Open("return new global::" + rootNamespace + ".Serialization.FieldDeserializers(this)");
-                foreach (var p in m.Properties)
-                {
-                    w.Line("{ " + Identifiers.Literal(p.WireName) + ", n => { " + TypeCode.Read(p.Type, p.CsName, p.WireName, rootNamespace) + " } },");
-                }
-
-                w.Close(";");
+                var p = m.Properties[i];
+                w.Line("case " + i + ": return n => { " + TypeCode.Read(p.Type, p.CsName, p.WireName, rootNamespace) + " };");
             }
 
+            w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
+            w.Close();
             w.Close();
             w.Line();
             w.Line("/// <summary>Serializes information the current object.</summary>");
@@ -92,7 +103,9 @@ namespace Mlflow.Generators.Emit
                 w.Line(TypeCode.Write(p.Type, "writer", Identifiers.Literal(p.WireName), p.CsName, rootNamespace));
             }
 
-            w.Line("writer.WriteAdditionalData(AdditionalData);");
+            w.Open("if (Mlflow_AdditionalData is { Count: > 0 })");
+            w.Line("writer.WriteAdditionalData(Mlflow_AdditionalData);");
+            w.Close();
             w.Close();
             w.Close();
             w.Close();
