@@ -448,6 +448,29 @@ internal sealed partial class MlflowOperations
         }
     }
 
+    /// <summary>The UI's bulk history (<c>/ajax-api/2.0/mlflow/metrics/get-history-bulk</c>): every point of one metric for up to 100 runs.</summary>
+    public G.Response GetMetricHistoryBulkAsync(IEnumerable<string> run_id, string metric_key, int? max_results)
+    {
+        var ids = (run_id ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0) throw MlflowError.InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
+        if (ids.Count > 100) throw MlflowError.InvalidParameter($"GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received {ids.Count} run_ids.");
+        if (string.IsNullOrEmpty(metric_key)) throw MlflowError.MissingParameter("metric_key");
+        var max = max_results ?? MaxHistoryResults;
+        if (max <= 0 || max > MaxHistoryResults)
+            throw MlflowError.InvalidParameter($"Invalid value {max} for parameter 'max_results' supplied. It must be between 1 and {MaxHistoryResults}.");
+        lock (gate)
+        {
+            var metrics = ids.Order(StringComparer.Ordinal)
+                .SelectMany(id => runs.TryGetValue(id, out var run) && run.Metrics.TryGetValue(metric_key, out var points)
+                    ? points.OrderBy(p => p.Step).ThenBy(p => p.Timestamp).ThenBy(p => p.Sequence)
+                        .Select(p => new G.MetricWithRunId { Key = p.Key, Value = p.Value, Timestamp = p.Timestamp, Step = p.Step, Run_id = id })
+                    : [])
+                .Take(max)
+                .ToList();
+            return new G.Response { Metrics = metrics };
+        }
+    }
+
     public G.SearchRunsResponse SearchRunsAsync(G.SearchRuns? body)
     {
         body ??= new G.SearchRuns();
