@@ -91,19 +91,19 @@ namespace Mlflow.Generators.Emit
             switch (t.Kind)
             {
                 case UseKind.String: return w + ".WriteStringValue(" + key + ", " + value + ");";
-                case UseKind.Int32: return w + ".WriteIntValue(" + key + ", " + value + ");";
-                case UseKind.Int64: return w + ".WriteLongValue(" + key + ", " + value + ");";
-                case UseKind.Boolean: return w + ".WriteBoolValue(" + key + ", " + value + ");";
+                case UseKind.Int32: return ww + ".Int32(" + w + ", " + key + ", " + value + ");";
+                case UseKind.Int64: return ww + ".Int64(" + w + ", " + key + ", " + value + ");";
+                case UseKind.Boolean: return ww + ".Boolean(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Double: return ww + ".Double(" + w + ", " + key + ", " + value + ");";
                 case UseKind.DateTime: return ww + ".DateTime(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Bytes: return w + ".WriteByteArrayValue(" + key + ", " + value + ");";
-                case UseKind.Model: return w + ".WriteObjectValue<" + t.Name + ">(" + key + ", " + value + ");";
+                case UseKind.Model: return ww + ".Object<" + t.Name + ">(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Enum: return w + ".WriteStringValue(" + key + ", " + value + ".HasValue ? " + EnumWire(t) + ".ToWire(" + value + ".Value) : null);";
                 case UseKind.Array:
                     switch (t.Item!.Kind)
                     {
                         case UseKind.Model:
-                            return w + ".WriteCollectionOfObjectValues<" + t.Item.Name + ">(" + key + ", " + value + ");";
+                            return ww + ".Objects<" + t.Item.Name + ">(" + w + ", " + key + ", " + value + ");";
                         case UseKind.Any:
                             return w + ".WriteCollectionOfObjectValues<" + Untyped + ">(" + key + ", " + value + ");";
                         case UseKind.String:

@@ -16,12 +16,157 @@ namespace __NS__.Serialization
                 {
                     writer.WriteStringValue(key, text);
                 }
+                else if (Json(writer) is global::System.Text.Json.Utf8JsonWriter json)
+                {
+                    Name(json, key);
+                    json.WriteNumberValue(d);
+                }
                 else
                 {
                     writer.WriteDoubleValue(key, d);
                 }
             }
         }
+
+        /// <summary>Writes an int64 (as Kiota's JSON writer does, without boxing the value).</summary>
+        public static void Int64(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, long? value)
+        {
+            if (value is long l)
+            {
+                if (Json(writer) is global::System.Text.Json.Utf8JsonWriter json)
+                {
+                    Name(json, key);
+                    json.WriteNumberValue(l);
+                }
+                else
+                {
+                    writer.WriteLongValue(key, l);
+                }
+            }
+        }
+
+        /// <summary>Writes an int32 (as Kiota's JSON writer does, without boxing the value).</summary>
+        public static void Int32(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, int? value)
+        {
+            if (value is int i)
+            {
+                if (Json(writer) is global::System.Text.Json.Utf8JsonWriter json)
+                {
+                    Name(json, key);
+                    json.WriteNumberValue(i);
+                }
+                else
+                {
+                    writer.WriteIntValue(key, i);
+                }
+            }
+        }
+
+        /// <summary>Writes a boolean (as Kiota's JSON writer does, without boxing the value).</summary>
+        public static void Boolean(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, bool? value)
+        {
+            if (value is bool b)
+            {
+                if (Json(writer) is global::System.Text.Json.Utf8JsonWriter json)
+                {
+                    Name(json, key);
+                    json.WriteBooleanValue(b);
+                }
+                else
+                {
+                    writer.WriteBoolValue(key, b);
+                }
+            }
+        }
+
+        /// <summary>Writes a nested message (as Kiota's WriteObjectValue does, without its per-call allocations).</summary>
+        public static void Object<T>(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, T? value)
+            where T : class, global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            if (value == null)
+            {
+                return;
+            }
+
+            if (PlainJson(writer) is global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter json && IsPlainModel(value))
+            {
+                Name(json.writer, key);
+                json.writer.WriteStartObject();
+                value.Serialize(json);
+                json.writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteObjectValue<T>(key, value);
+            }
+        }
+
+        /// <summary>Writes an array of messages (as Kiota's WriteCollectionOfObjectValues does, without its per-item allocations).</summary>
+        public static void Objects<T>(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, global::System.Collections.Generic.List<T>? values)
+            where T : class, global::Microsoft.Kiota.Abstractions.Serialization.IParsable
+        {
+            if (values == null)
+            {
+                return;
+            }
+
+            if (!(PlainJson(writer) is global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter json))
+            {
+                writer.WriteCollectionOfObjectValues<T>(key, values);
+                return;
+            }
+
+            Name(json.writer, key);
+            json.writer.WriteStartArray();
+            foreach (var item in values)
+            {
+                if (item == null)
+                {
+                    continue; // Kiota writes nothing for a null item
+                }
+
+                if (IsPlainModel(item))
+                {
+                    json.writer.WriteStartObject();
+                    item.Serialize(json);
+                    json.writer.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteObjectValue<T>(null, item);
+                }
+            }
+
+            json.writer.WriteEndArray();
+        }
+
+        // Kiota's own JSON writer (not a subclass, which may re-implement the interface): its Utf8JsonWriter is public,
+        // and writing numbers through it gives the bytes Kiota writes (its serializer context uses strict number
+        // handling and the writer's own encoder) without boxing each value.
+        private static global::System.Text.Json.Utf8JsonWriter? Json(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer) =>
+            writer.GetType() == typeof(global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter)
+                ? ((global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter)writer).writer
+                : null;
+
+        // ... and without serialization hooks (a backing store sets them), so that writing an object is only
+        // start object, Serialize, end object.
+        private static global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter? PlainJson(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer) =>
+            writer.GetType() == typeof(global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter)
+            && writer.OnBeforeObjectSerialization == null && writer.OnStartObjectSerialization == null && writer.OnAfterObjectSerialization == null
+                ? (global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter)writer
+                : null;
+
+        // As Kiota: no property name for a null or empty key.
+        private static void Name(global::System.Text.Json.Utf8JsonWriter json, string key)
+        {
+            if (!string.IsNullOrEmpty(key))
+            {
+                json.WritePropertyName(key);
+            }
+        }
+
+        private static bool IsPlainModel(global::Microsoft.Kiota.Abstractions.Serialization.IParsable value) =>
+            !(value is global::Microsoft.Kiota.Abstractions.Serialization.UntypedNode) && !(value is global::Microsoft.Kiota.Abstractions.Serialization.IComposedTypeWrapper);
 
         /// <summary>Writes a timestamp as RFC 3339 in UTC with a 'Z' suffix (the form protobuf's JSON mapping emits).</summary>
         public static void DateTime(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, global::System.DateTimeOffset? value)
