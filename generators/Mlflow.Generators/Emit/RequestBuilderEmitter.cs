@@ -53,7 +53,11 @@ namespace Mlflow.Generators.Emit
                 {
                     case NavigationKind.Property:
                         w.Summary(c.Description, c.Description);
-                        w.Line("public " + c.TargetFullName + " " + c.MemberName + " { get => new " + c.TargetFullName + "(PathParameters, RequestAdapter); }");
+                        // Built once per parent (builders are immutable once built: path parameters and adapter), so that
+                        // client.Api.V20.Mlflow.Runs.LogMetric does not copy the path parameters at every step of every call.
+                        w.Line("public " + c.TargetFullName + " " + c.MemberName + " { get => Mlflow_" + c.MemberName + " ??= new " + c.TargetFullName + "(PathParameters, RequestAdapter); }");
+                        w.Line();
+                        w.Line("private " + c.TargetFullName + "? Mlflow_" + c.MemberName + ";");
                         break;
                     case NavigationKind.Indexer:
                         w.Summary(c.Description, c.Description);
