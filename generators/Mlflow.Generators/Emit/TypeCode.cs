@@ -90,7 +90,7 @@ namespace Mlflow.Generators.Emit
             var ww = "global::" + ns + ".Serialization.WireWrite";
             switch (t.Kind)
             {
-                case UseKind.String: return w + ".WriteStringValue(" + key + ", " + value + ");";
+                case UseKind.String: return ww + ".String(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Int32: return ww + ".Int32(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Int64: return ww + ".Int64(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Boolean: return ww + ".Boolean(" + w + ", " + key + ", " + value + ");";
@@ -98,7 +98,7 @@ namespace Mlflow.Generators.Emit
                 case UseKind.DateTime: return ww + ".DateTime(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Bytes: return w + ".WriteByteArrayValue(" + key + ", " + value + ");";
                 case UseKind.Model: return ww + ".Object<" + t.Name + ">(" + w + ", " + key + ", " + value + ");";
-                case UseKind.Enum: return w + ".WriteStringValue(" + key + ", " + value + ".HasValue ? " + EnumWire(t) + ".ToWire(" + value + ".Value) : null);";
+                case UseKind.Enum: return ww + ".String(" + w + ", " + key + ", " + value + ".HasValue ? " + EnumWire(t) + ".ToWire(" + value + ".Value) : null);";
                 case UseKind.Array:
                     switch (t.Item!.Kind)
                     {

@@ -28,6 +28,23 @@ namespace __NS__.Serialization
             }
         }
 
+        /// <summary>Writes a string (as Kiota's JSON writer does, straight to its Utf8JsonWriter: same escaping).</summary>
+        public static void String(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, string? value)
+        {
+            if (value != null)
+            {
+                if (Json(writer) is global::System.Text.Json.Utf8JsonWriter json)
+                {
+                    Name(json, key);
+                    json.WriteStringValue(value);
+                }
+                else
+                {
+                    writer.WriteStringValue(key, value);
+                }
+            }
+        }
+
         /// <summary>Writes an int64 (as Kiota's JSON writer does, without boxing the value).</summary>
         public static void Int64(global::Microsoft.Kiota.Abstractions.Serialization.ISerializationWriter writer, string key, long? value)
         {
