@@ -20,8 +20,8 @@ internal sealed record ProtoField(
 /// <summary>A proto message (nested messages are registered separately under their full names).</summary>
 internal sealed record ProtoMessage(string FullName, string Package, IReadOnlyList<ProtoField> Fields);
 
-/// <summary>A proto enum with its value names in declaration order.</summary>
-internal sealed record ProtoEnum(string FullName, string Package, IReadOnlyList<string> Values);
+/// <summary>A proto enum with its value names in declaration order and their numbers.</summary>
+internal sealed record ProtoEnum(string FullName, string Package, IReadOnlyList<string> Values, IReadOnlyList<int> Numbers);
 
 /// <summary>An HTTP binding of an RPC.</summary>
 internal sealed record ProtoEndpoint(string Method, string Path, string Since);
@@ -76,8 +76,9 @@ internal sealed class ProtoStore
     private void AddEnum(JsonNode e, string package)
     {
         var values = e["values"]!.AsArray().Select(v => (string)v!["name"]!).ToList();
+        var numbers = e["values"]!.AsArray().Select(v => (int)v!["number"]!).ToList();
         var name = (string)e["name"]!;
-        Enums[name] = new ProtoEnum(name, package, values);
+        Enums[name] = new ProtoEnum(name, package, values, numbers);
     }
 
     private void AddMessages(JsonArray messages, string package)

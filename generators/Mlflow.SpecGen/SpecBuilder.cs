@@ -314,9 +314,10 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
     {
         // The dump gives enum defaults by number; the wire uses names.
         var e = protos.Enums[f.TypeName!];
-        var raw = f.Default!;
-        if (e.Values.Contains(raw)) return raw;
-        return e.Values[int.Parse(raw) - 1 >= 0 && int.Parse(raw) - 1 < e.Values.Count ? int.Parse(raw) - 1 : 0];
+        if (e.Values.Contains(f.Default!)) return f.Default!;
+        var index = e.Numbers.ToList().IndexOf(int.Parse(f.Default!, System.Globalization.CultureInfo.InvariantCulture));
+        if (index < 0) throw new SpecGenException($"{f.TypeName}: default {f.Default} is not a value of the enum");
+        return e.Values[index];
     }
 
     private JsonObject FieldSchema(ProtoField f)
