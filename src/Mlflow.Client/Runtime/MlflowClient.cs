@@ -100,7 +100,9 @@ public sealed partial class MlflowClient : IDisposable
     private static HttpClientRequestAdapter CreateRequestAdapter(MlflowSettings settings, HttpClient httpClient)
     {
         var parseNodes = new ParseNodeFactoryRegistry();
-        parseNodes.ContentTypeAssociatedFactories["application/json"] = new JsonParseNodeFactory();
+        // Kiota's JsonParseNode semantics without its document copy and per-value JsonSerializer calls
+        // (MlflowJsonParseNodeFactory; equivalence over the wire corpus in Mlflow.Client.Tests).
+        parseNodes.ContentTypeAssociatedFactories["application/json"] = new Mlflow.Client.Serialization.MlflowJsonParseNodeFactory();
         parseNodes.ContentTypeAssociatedFactories["text/plain"] = new TextParseNodeFactory();
         parseNodes.ContentTypeAssociatedFactories["application/x-www-form-urlencoded"] = new FormParseNodeFactory();
 

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace Mlflow.Client.Serialization;
+
+/// <summary>
+/// Parse node factory for <c>application/json</c> answers: the same reading rules as Kiota's
+/// <c>JsonParseNodeFactory</c>, over the parsed document itself (no copy of it), with values read straight from
+/// the document. The document's pooled buffers go back to the pool once the root object has been read.
+/// </summary>
+internal sealed class MlflowJsonParseNodeFactory : IParseNodeFactory
+{
+    /// <summary>The content type this factory reads.</summary>
+    public string ValidContentType => "application/json";
+
+    /// <summary>Reads the whole stream and returns its root node.</summary>
+    public async Task<IParseNode> GetRootParseNodeAsync(string? contentType, Stream content, CancellationToken cancellationToken = default)
+    {
+        Validate(contentType, content);
+        var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new MlflowJsonParseNode(document.RootElement, document);
+    }
+
+    private void Validate(string? contentType, Stream content)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            throw new ArgumentNullException(nameof(contentType));
+        }
+
+        if (!ValidContentType.Equals(contentType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentOutOfRangeException($"expected a {ValidContentType} content type");
+        }
+
+        _ = content ?? throw new ArgumentNullException(nameof(content));
+    }
+}
