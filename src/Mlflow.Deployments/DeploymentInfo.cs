@@ -25,7 +25,8 @@ public sealed record DeploymentInfo(string Name, JsonObject Json)
 
 /// <summary>
 /// An endpoint as a target describes it: a <see cref="Name"/> and everything else in <see cref="Json"/>
-/// (for the MLflow Deployments server, <see cref="Deserialize{T}"/> to <see cref="DeploymentsEndpoint"/>).
+/// (for the MLflow Deployments server, <see cref="Parse{T}"/> with
+/// <c>Mlflow.Client.Models.DeploymentsEndpoint.CreateFromDiscriminatorValue</c>).
 /// </summary>
 /// <param name="Name">Endpoint name.</param>
 /// <param name="Json">Everything the target reported.</param>
@@ -39,7 +40,7 @@ public sealed record EndpointInfo(string Name, JsonObject Json)
     public static EndpointInfo FromJson(JsonObject json) =>
         new(json["name"]?.GetValue<string>() ?? throw new DeploymentsException("An endpoint must carry a 'name'."), json);
 
-    /// <summary>Deserializes <see cref="Json"/> into a typed view.</summary>
+    /// <summary>Deserializes <see cref="Json"/> into a type of your own with System.Text.Json.</summary>
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         Json.Deserialize<T>(options ?? DeploymentsJson.Options)!;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Mlflow.Deployments.Http;
-using Mlflow.Deployments.Models;
+using Mlflow.Client.Models;
 
 namespace Mlflow.Deployments;
 
@@ -95,7 +95,7 @@ public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisp
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<DeploymentsListEndpointsResponse> ListEndpointsPageAsync(string? pageToken = null, CancellationToken cancellationToken = default) =>
         (await _transport.GetAsync(EndpointsPagePath("api/2.0/endpoints/", pageToken), cancellationToken).ConfigureAwait(false))
-        .Deserialize<DeploymentsListEndpointsResponse>();
+        .Parse(DeploymentsListEndpointsResponse.CreateFromDiscriminatorValue);
 
     /// <summary><c>GET /api/2.0/endpoints/{endpoint}</c>; an unknown name throws <see cref="DeploymentNotFoundException"/>.</summary>
     public override async Task<EndpointInfo> GetEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>

@@ -1,15 +1,16 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
-using Mlflow.Deployments.Models;
+using Mlflow.Client.Models;
 
 namespace Mlflow.Deployments;
 
 /// <summary>
 /// The OpenAI-compatible routes of a target: <c>/v1/chat/completions</c>, <c>/v1/completions</c> and
 /// <c>/v1/embeddings</c> on the Deployments server, <c>/gateway/mlflow/v1/...</c> on the tracking server's AI
-/// gateway. The endpoint is chosen by the body's <c>model</c> field.
+/// gateway. The endpoint is chosen by the body's <c>model</c> field. Typed members take and return the spec's generated
+/// models (<c>DeploymentsOpenAi*Request</c>, <c>Deployments*Response</c>, <c>Deployments*Chunk</c>).
 /// </summary>
 public sealed class OpenAiCompatibleApi
 {
@@ -23,12 +24,12 @@ public sealed class OpenAiCompatibleApi
     }
 
     /// <summary>Chat completion (<c>model</c> = endpoint name).</summary>
-    public async Task<DeploymentsChatResponse> ChatAsync(DeploymentsChatRequest request, CancellationToken cancellationToken = default) =>
+    public async Task<DeploymentsChatResponse> ChatAsync(DeploymentsOpenAiChatRequest request, CancellationToken cancellationToken = default) =>
         (await PostAsync("chat/completions", ToNode(request), cancellationToken).ConfigureAwait(false)).AsChat();
 
     /// <summary>Streamed chat completion.</summary>
     public async IAsyncEnumerable<DeploymentsChatChunk> ChatStreamAsync(
-        DeploymentsChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        DeploymentsOpenAiChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var chunk in StreamAsync("chat/completions", ToNode(request), cancellationToken).ConfigureAwait(false))
         {
@@ -37,12 +38,12 @@ public sealed class OpenAiCompatibleApi
     }
 
     /// <summary>Text completion (<c>model</c> = endpoint name).</summary>
-    public async Task<DeploymentsCompletionsResponse> CompletionsAsync(DeploymentsCompletionsRequest request, CancellationToken cancellationToken = default) =>
+    public async Task<DeploymentsCompletionsResponse> CompletionsAsync(DeploymentsOpenAiCompletionsRequest request, CancellationToken cancellationToken = default) =>
         (await PostAsync("completions", ToNode(request), cancellationToken).ConfigureAwait(false)).AsCompletions();
 
     /// <summary>Streamed text completion.</summary>
     public async IAsyncEnumerable<DeploymentsCompletionsChunk> CompletionsStreamAsync(
-        DeploymentsCompletionsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        DeploymentsOpenAiCompletionsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var chunk in StreamAsync("completions", ToNode(request), cancellationToken).ConfigureAwait(false))
         {
@@ -51,7 +52,7 @@ public sealed class OpenAiCompatibleApi
     }
 
     /// <summary>Embeddings (<c>model</c> = endpoint name).</summary>
-    public async Task<DeploymentsEmbeddingsResponse> EmbeddingsAsync(DeploymentsEmbeddingsRequest request, CancellationToken cancellationToken = default) =>
+    public async Task<DeploymentsEmbeddingsResponse> EmbeddingsAsync(DeploymentsOpenAiEmbeddingsRequest request, CancellationToken cancellationToken = default) =>
         (await PostAsync("embeddings", ToNode(request), cancellationToken).ConfigureAwait(false)).AsEmbeddings();
 
     /// <summary>Posts any body to a route under the OpenAI-compatible prefix (e.g. <c>chat/completions</c>).</summary>
@@ -65,8 +66,7 @@ public sealed class OpenAiCompatibleApi
     public IAsyncEnumerable<PredictionChunk> StreamAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
         _transport.StreamAsync(_prefix + route, Streaming.WithStreamFlag(body).ToJsonString(), cancellationToken);
 
-    internal static JsonNode ToNode<T>(T request) =>
-        JsonSerializer.SerializeToNode(request, DeploymentsJson.Options) ?? new JsonObject();
+    private static JsonObject ToNode(IParsable request) => KiotaJson.ToJsonObject(request);
 }
 
 internal static class Streaming

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
+using Mlflow.Client.Models;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -32,13 +33,13 @@ public sealed class PredictionChunk
     /// <summary>The data parsed as JSON, or null when it is not JSON.</summary>
     public JsonNode? Json => _json.Value;
 
-    /// <summary>Typed view of a chat chunk (<c>chat.completion.chunk</c>).</summary>
-    public DeploymentsChatChunk AsChatChunk() => Deserialize<DeploymentsChatChunk>();
+    /// <summary>A chat chunk (<c>chat.completion.chunk</c>) as the spec's generated model.</summary>
+    public DeploymentsChatChunk AsChatChunk() => Parse(DeploymentsChatChunk.CreateFromDiscriminatorValue);
 
-    /// <summary>Typed view of a completions chunk (<c>text_completion_chunk</c>).</summary>
-    public DeploymentsCompletionsChunk AsCompletionsChunk() => Deserialize<DeploymentsCompletionsChunk>();
+    /// <summary>A completions chunk (<c>text_completion_chunk</c>) as the spec's generated model.</summary>
+    public DeploymentsCompletionsChunk AsCompletionsChunk() => Parse(DeploymentsCompletionsChunk.CreateFromDiscriminatorValue);
 
-    /// <summary>Deserializes the data into <typeparamref name="T"/>.</summary>
+    /// <summary>Deserializes the data into a type of your own with System.Text.Json (<see cref="DeploymentsJson.Options"/> unless given).</summary>
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         JsonSerializer.Deserialize<T>(Data, options ?? DeploymentsJson.Options)
         ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");

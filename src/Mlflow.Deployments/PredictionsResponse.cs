@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
+using Mlflow.Client.Models;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -41,22 +42,29 @@ public sealed class PredictionsResponse
     public JsonNode? GetPredictions() =>
         Json is JsonObject o && o.TryGetPropertyValue("predictions", out var p) ? p : Json;
 
-    /// <summary>Typed view of a chat answer.</summary>
-    public DeploymentsChatResponse AsChat() => Deserialize<DeploymentsChatResponse>();
+    /// <summary>
+    /// A chat answer as the spec's generated model; fields it does not model are kept in
+    /// <see cref="DeploymentsChatResponse.AdditionalData"/>. A fresh model is parsed on every call.
+    /// </summary>
+    public DeploymentsChatResponse AsChat() => Parse(DeploymentsChatResponse.CreateFromDiscriminatorValue);
 
-    /// <summary>Typed view of a completions answer.</summary>
-    public DeploymentsCompletionsResponse AsCompletions() => Deserialize<DeploymentsCompletionsResponse>();
+    /// <summary>A completions answer as the spec's generated model (a fresh model on every call).</summary>
+    public DeploymentsCompletionsResponse AsCompletions() => Parse(DeploymentsCompletionsResponse.CreateFromDiscriminatorValue);
 
-    /// <summary>Typed view of an embeddings answer.</summary>
-    public DeploymentsEmbeddingsResponse AsEmbeddings() => Deserialize<DeploymentsEmbeddingsResponse>();
+    /// <summary>An embeddings answer as the spec's generated model (a fresh model on every call).</summary>
+    public DeploymentsEmbeddingsResponse AsEmbeddings() => Parse(DeploymentsEmbeddingsResponse.CreateFromDiscriminatorValue);
 
-    /// <summary>Deserializes the raw body into <typeparamref name="T"/> (package JSON options unless given).</summary>
+    /// <summary>
+    /// Deserializes the raw body into a type of your own with System.Text.Json (<see cref="DeploymentsJson.Options"/>
+    /// unless given); for the spec's payloads use <see cref="AsChat"/>, <see cref="AsCompletions"/>,
+    /// <see cref="AsEmbeddings"/> or <see cref="Parse{T}"/>.
+    /// </summary>
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         JsonSerializer.Deserialize<T>(RawJson, options ?? DeploymentsJson.Options)
         ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
 
     /// <summary>
-    /// Parses the raw body into a generated model of the spec, e.g.
+    /// Parses the raw body into a generated model of the spec with Kiota's JSON reader, e.g.
     /// <c>Parse(Mlflow.Client.Models.DeploymentsChatResponse.CreateFromDiscriminatorValue)</c>.
     /// </summary>
     public T Parse<T>(ParsableFactory<T> factory)

@@ -1,7 +1,8 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Mlflow.Deployments.Models;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Mlflow.Client.Models;
+using Mlflow.Deployments.Http;
 using Mlflow.Deployments.Tests.Infrastructure;
 
 namespace Mlflow.Deployments.Tests;
@@ -72,7 +73,7 @@ public sealed class DeploymentsServerReplayTests
         {
             var info = await c.GetEndpointAsync("completions");
             AssertEndpoint(x, info, "llm/v1/completions");
-            Assert.Equal(2, info.Deserialize<DeploymentsEndpoint>().Limit!.Calls);
+            Assert.Equal(2, info.Parse(DeploymentsEndpoint.CreateFromDiscriminatorValue).Limit!.Calls);
         },
         ["err-get-endpoint-unknown"] = (c, x) => AssertNotFound(x, () => c.GetEndpointAsync("no-such-endpoint")),
         ["err-get-endpoint-traffic-route-name"] = (c, x) => AssertNotFound(x, () => c.GetEndpointAsync("chat-split")),
@@ -101,8 +102,8 @@ public sealed class DeploymentsServerReplayTests
         ["legacy-get-limits"] = (c, x) => AssertError(x, HttpStatusCode.NotImplemented, () => c.Legacy.GetLimitsAsync("completions")),
         ["invoke-chat"] = async (c, x) =>
         {
-            var request = new DeploymentsChatRequest { Messages = [new("user", "Say hello")], Temperature = 0.2, MaxTokens = 32 };
-            var response = await c.PredictAsync(endpoint: "chat", inputs: JsonSerializer.SerializeToNode(request, DeploymentsJson.Options));
+            var request = new DeploymentsChatRequest { Messages = [DeploymentsChatMessage.User("Say hello")], Temperature = 0.2, MaxTokens = 32 };
+            var response = await c.PredictAsync(endpoint: "chat", inputs: KiotaJson.ToJsonObject(request));
             Assert.Equal(x.ResponseRawBody, response.RawJson);
             var chat = response.AsChat();
             Wire.AssertNothingLost(x.ResponseRawBody, chat);
@@ -133,7 +134,7 @@ public sealed class DeploymentsServerReplayTests
         {
             var embeddings = await c.EmbeddingsAsync("embeddings", DeploymentsEmbeddingsRequest.ForText("hello"));
             Wire.AssertNothingLost(x.ResponseRawBody, embeddings);
-            Assert.Equal([0.1, 0.2, 0.3], embeddings.Data![0].Embedding!);
+            Assert.Equal([0.1, 0.2, 0.3], embeddings.Data![0].Vector!);
         },
         ["invoke-embeddings-batch"] = async (c, x) =>
         {
@@ -143,7 +144,7 @@ public sealed class DeploymentsServerReplayTests
         },
         ["invoke-traffic-route"] = async (c, x) =>
         {
-            var chat = await c.ChatAsync("chat-split", new DeploymentsChatRequest { Messages = [new("user", "Say hello")] });
+            var chat = await c.ChatAsync("chat-split", new DeploymentsChatRequest { Messages = [DeploymentsChatMessage.User("Say hello")] });
             Wire.AssertNothingLost(x.ResponseRawBody, chat);
         },
         ["gateway-invoke-chat"] = async (c, x) => Assert.Equal(x.ResponseRawBody, (await c.Legacy.InvokeAsync("chat", Chat("Say hello"))).RawJson),
@@ -152,10 +153,10 @@ public sealed class DeploymentsServerReplayTests
         ["gateway-invoke-embeddings"] = async (c, x) =>
             Wire.AssertNothingLost(x.ResponseRawBody, (await c.Legacy.InvokeAsync("embeddings", new JsonObject { ["input"] = new JsonArray("hello") })).AsEmbeddings()),
         ["openai-chat"] = async (c, x) =>
-            Wire.AssertNothingLost(x.ResponseRawBody, await c.OpenAi.ChatAsync(new DeploymentsChatRequest { Model = "chat", Messages = [new("user", "Say hello")] })),
+            Wire.AssertNothingLost(x.ResponseRawBody, await c.OpenAi.ChatAsync(new DeploymentsOpenAiChatRequest { Model = "chat", Messages = [DeploymentsChatMessage.User("Say hello")] })),
         ["openai-chat-stream"] = async (c, x) =>
         {
-            var chunks = await Collect(c.OpenAi.ChatStreamAsync(new DeploymentsChatRequest { Model = "chat", Messages = [new("user", "Say hello")] }));
+            var chunks = await Collect(c.OpenAi.ChatStreamAsync(new DeploymentsOpenAiChatRequest { Model = "chat", Messages = [DeploymentsChatMessage.User("Say hello")] }));
             var recorded = x.RecordedEventData();
             Assert.Equal(recorded.Count, chunks.Count);
             for (var i = 0; i < recorded.Count; i++)
@@ -164,10 +165,10 @@ public sealed class DeploymentsServerReplayTests
             }
         },
         ["openai-completions"] = async (c, x) =>
-            Wire.AssertNothingLost(x.ResponseRawBody, await c.OpenAi.CompletionsAsync(new DeploymentsCompletionsRequest { Model = "completions", Prompt = "Complete this:" })),
+            Wire.AssertNothingLost(x.ResponseRawBody, await c.OpenAi.CompletionsAsync(new DeploymentsOpenAiCompletionsRequest { Model = "completions", Prompt = "Complete this:" })),
         ["openai-completions-stream"] = async (c, x) =>
         {
-            var chunks = await Collect(c.OpenAi.CompletionsStreamAsync(new DeploymentsCompletionsRequest { Model = "completions", Prompt = "Complete this:" }));
+            var chunks = await Collect(c.OpenAi.CompletionsStreamAsync(new DeploymentsOpenAiCompletionsRequest { Model = "completions", Prompt = "Complete this:" }));
             var recorded = x.RecordedEventData();
             Assert.Equal(recorded.Count, chunks.Count);
             for (var i = 0; i < recorded.Count; i++)
@@ -176,13 +177,13 @@ public sealed class DeploymentsServerReplayTests
             }
         },
         ["openai-embeddings"] = async (c, x) =>
-            Wire.AssertNothingLost(x.ResponseRawBody, await c.OpenAi.EmbeddingsAsync(new DeploymentsEmbeddingsRequest { Model = "embeddings", Input = new JsonArray("hello", "world") })),
+            Wire.AssertNothingLost(x.ResponseRawBody, await c.OpenAi.EmbeddingsAsync(DeploymentsOpenAiEmbeddingsRequest.ForTexts("embeddings", "hello", "world"))),
         ["openai-embeddings-stream-flag"] = async (c, x) =>
         {
             // Embeddings ignore "stream": the JSON answer comes back as one chunk.
             var chunk = Assert.Single(await Collect(c.OpenAi.StreamAsync("embeddings", new JsonObject { ["model"] = "embeddings", ["input"] = "hello" })));
             Assert.Equal(x.ResponseRawBody, chunk.Data);
-            Wire.AssertNothingLost(x.ResponseRawBody, chunk.Deserialize<DeploymentsEmbeddingsResponse>());
+            Wire.AssertNothingLost(x.ResponseRawBody, chunk.Parse(DeploymentsEmbeddingsResponse.CreateFromDiscriminatorValue));
         },
         ["err-gateway-invoke-unknown-endpoint"] = (c, x) => AssertNotFound(x, () => c.Legacy.InvokeAsync("no-such-endpoint", Chat("Say hello"))),
         ["err-invoke-wrong-method"] = async (c, x) =>
@@ -212,7 +213,7 @@ public sealed class DeploymentsServerReplayTests
         },
         ["err-invoke-chat-model-field"] = async (c, x) =>
         {
-            var e = await AssertError(x, HttpStatusCode.UnprocessableEntity, () => c.ChatAsync("chat", new DeploymentsChatRequest { Messages = [new("user", "Say hello")], Model = "gpt-4o" }));
+            var e = await AssertError(x, HttpStatusCode.UnprocessableEntity, () => c.ChatAsync("chat", new DeploymentsChatRequest { Messages = [DeploymentsChatMessage.User("Say hello")], AdditionalData = new Dictionary<string, object> { ["model"] = "gpt-4o" } }));
             Assert.Empty(e.ValidationErrors);
             Assert.StartsWith("The parameter 'model' is not permitted", e.Detail);
         },
@@ -223,18 +224,18 @@ public sealed class DeploymentsServerReplayTests
         },
         ["err-openai-chat-wrong-endpoint-type"] = async (c, x) =>
         {
-            var e = await AssertError(x, HttpStatusCode.BadRequest, () => c.OpenAi.ChatAsync(new DeploymentsChatRequest { Model = "embeddings", Messages = [new("user", "Say hello")] }));
+            var e = await AssertError(x, HttpStatusCode.BadRequest, () => c.OpenAi.ChatAsync(new DeploymentsOpenAiChatRequest { Model = "embeddings", Messages = [DeploymentsChatMessage.User("Say hello")] }));
             Assert.Equal("Endpoint 'embeddings' is not a chat endpoint.", e.Detail);
         },
         ["err-openai-embeddings-wrong-endpoint-type"] = (c, x) =>
-            AssertError(x, HttpStatusCode.BadRequest, () => c.OpenAi.EmbeddingsAsync(new DeploymentsEmbeddingsRequest { Model = "chat", Input = "hello" })),
+            AssertError(x, HttpStatusCode.BadRequest, () => c.OpenAi.EmbeddingsAsync(DeploymentsOpenAiEmbeddingsRequest.ForText("chat", "hello"))),
         ["err-openai-chat-unknown-model"] = async (c, x) =>
         {
-            var e = await AssertError(x, HttpStatusCode.InternalServerError, () => c.OpenAi.ChatAsync(new DeploymentsChatRequest { Model = "no-such-endpoint", Messages = [new("user", "Say hello")] }));
+            var e = await AssertError(x, HttpStatusCode.InternalServerError, () => c.OpenAi.ChatAsync(new DeploymentsOpenAiChatRequest { Model = "no-such-endpoint", Messages = [DeploymentsChatMessage.User("Say hello")] }));
             Assert.Equal("Internal Server Error", e.Detail);
         },
         ["err-openai-chat-missing-model"] = (c, x) =>
-            AssertError(x, HttpStatusCode.InternalServerError, () => c.OpenAi.ChatAsync(new DeploymentsChatRequest { Messages = [new("user", "Say hello")] })),
+            AssertError(x, HttpStatusCode.InternalServerError, () => c.OpenAi.ChatAsync(new DeploymentsOpenAiChatRequest { Messages = [DeploymentsChatMessage.User("Say hello")] })),
         ["err-invoke-chat-provider-error"] = async (c, x) =>
         {
             var e = await AssertError(x, HttpStatusCode.InternalServerError, () => c.PredictAsync(endpoint: "chat", inputs: Chat("Say hello")));
@@ -271,10 +272,10 @@ public sealed class DeploymentsServerReplayTests
         Assert.Equal(x.ResponseBody!["name"]!.GetValue<string>(), info.Name);
         Assert.Equal(type, info.EndpointType);
         Wire.AssertJsonEqual(x.ResponseBody, info.Json);
-        Wire.AssertNothingLost(x.ResponseRawBody, info.Deserialize<DeploymentsEndpoint>());
+        Wire.AssertNothingLost(x.ResponseRawBody, info.Parse(DeploymentsEndpoint.CreateFromDiscriminatorValue));
     }
 
-    private static void AssertChunks<T>(WireExchange x, IReadOnlyList<PredictionChunk> chunks, Func<PredictionChunk, T> typed)
+    private static void AssertChunks(WireExchange x, IReadOnlyList<PredictionChunk> chunks, Func<PredictionChunk, IParsable> typed)
     {
         var recorded = x.RecordedEventData();
         Assert.Equal(recorded, chunks.Select(ch => ch.Data));

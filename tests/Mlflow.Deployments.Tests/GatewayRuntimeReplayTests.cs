@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Mlflow.Deployments.Models;
+using Mlflow.Client.Models;
 using Mlflow.Deployments.Tests.Infrastructure;
 using static Mlflow.Deployments.Tests.DeploymentsServerReplayTests;
 
@@ -109,7 +109,7 @@ public sealed class GatewayRuntimeReplayTests
         handler.Enqueue(() => ReplayHandler.Answer(200, recorded.ResponseRawBody + "data: [DONE]\n\n", "text/event-stream; charset=utf-8"));
         using var client = Wire.GatewayClient(handler);
 
-        var chunks = await Collect(client.ChatStreamAsync("wire-chat", new DeploymentsChatRequest { Messages = [new("user", "Say hello")] }));
+        var chunks = await Collect(client.ChatStreamAsync("wire-chat", new DeploymentsChatRequest { Messages = [DeploymentsChatMessage.User("Say hello")] }));
 
         Assert.Equal(recorded.RecordedEventData().Count, chunks.Count);
         Assert.Equal("Hello from the stub.", string.Concat(chunks.Select(c => c.ContentDelta)));

@@ -1,4 +1,5 @@
-using Mlflow.Deployments.Models;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Mlflow.Client.Models;
 using Mlflow.Deployments.Tests.Infrastructure;
 
 namespace Mlflow.Deployments.Tests;
@@ -14,9 +15,9 @@ public sealed class ReadmeSampleTests
 
         // --- README ---
         var client = new MlflowDeploymentClient("http://localhost:5000", new() { HttpClient = new HttpClient(replay) });
-        var chat = await client.ChatAsync("chat", new() { Messages = [new("user", "Say hello")], Temperature = 0.2, MaxTokens = 32 });
+        var chat = await client.ChatAsync("chat", new() { Messages = [DeploymentsChatMessage.User("Say hello")], Temperature = 0.2, MaxTokens = 32 });
         output.WriteLine(chat.FirstContent);                         // Hello from the stub upstream.
-        await foreach (var chunk in client.ChatStreamAsync("chat", new() { Messages = [new("user", "Say hello")] }))
+        await foreach (var chunk in client.ChatStreamAsync("chat", new() { Messages = [DeploymentsChatMessage.User("Say hello")] }))
             output.Write(chunk.ContentDelta);                         // Hello from the stub.
         // --- end ---
 
@@ -35,7 +36,7 @@ public sealed class ReadmeSampleTests
         IDeploymentClient client = registry.GetClient("http://localhost:5000");
         var response = await client.PredictAsync(endpoint: "embeddings", inputs: new System.Text.Json.Nodes.JsonObject { ["input"] = "hello" });
 
-        Assert.Equal([0.1, 0.2, 0.3], response.AsEmbeddings().Data![0].Embedding!);
+        Assert.Equal([0.1, 0.2, 0.3], response.AsEmbeddings().Data![0].Vector!);
     }
 }
 
@@ -46,19 +47,28 @@ public sealed class WireAssertionTests
     public void Nothing_lost_fails_when_a_field_is_dropped_or_changed()
     {
         var raw = WireExchange.Load("deployments", "invoke-chat").ResponseRawBody;
-        var chat = new PredictionsResponse(raw).AsChat();
-        Wire.AssertNothingLost(raw, chat);
-        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, chat with { Provider = null }));
-        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, chat with { Created = 1 }));
-        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, chat with { AdditionalProperties = new() { ["x"] = default } }));
+        var response = new PredictionsResponse(raw);
+        Wire.AssertNothingLost(raw, response.AsChat());
+        var noProvider = response.AsChat();
+        noProvider.Provider = null;
+        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, noProvider));
+        var otherCreated = response.AsChat();
+        otherCreated.Created = 1;
+        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, otherCreated));
+        var extraField = response.AsChat();
+        extraField.AdditionalData["x"] = "y";
+        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, extraField));
+        var otherContent = response.AsChat();
+        otherContent.Choices![0].Message!.Content = new UntypedString("changed");
+        Assert.ThrowsAny<Exception>(() => Wire.AssertNothingLost(raw, otherContent));
     }
 
     [Fact]
     public void Unknown_fields_survive_in_additional_properties()
     {
         var chat = new PredictionsResponse("{\"id\":\"c\",\"system_fingerprint\":\"fp\",\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[]}}]}").AsChat();
-        Assert.Equal("fp", chat.AdditionalProperties!["system_fingerprint"].GetString());
-        Assert.True(chat.Choices![0].AdditionalProperties!.ContainsKey("logprobs"));
+        Assert.Equal("fp", Assert.IsType<UntypedString>(chat.AdditionalData["system_fingerprint"]).GetValue());
+        Assert.True(chat.Choices![0].AdditionalData.ContainsKey("logprobs"));
         Wire.AssertNothingLost("{\"id\":\"c\",\"system_fingerprint\":\"fp\",\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[]}}]}", chat);
     }
 

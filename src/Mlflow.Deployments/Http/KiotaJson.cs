@@ -11,8 +11,15 @@ internal static class KiotaJson
     public static T Parse<T>(string json, ParsableFactory<T> factory)
         where T : IParsable
     {
-        using var document = JsonDocument.Parse(json);
-        return new JsonParseNode(document.RootElement).GetObjectValue(factory)
+        // Kiota's reader yields untyped arrays (UntypedArray) lazily from the element, so the element must outlive the
+        // read: a clone owns its own (non-pooled) copy, the pooled document is returned at once.
+        JsonElement root;
+        using (var document = JsonDocument.Parse(json))
+        {
+            root = document.RootElement.Clone();
+        }
+
+        return new JsonParseNode(root).GetObjectValue(factory)
                ?? throw new DeploymentsException($"The JSON is not a {typeof(T).Name}.");
     }
 

@@ -4,27 +4,16 @@ using System.Text.Json.Serialization;
 namespace Mlflow.Deployments.Models;
 
 /// <summary>
-/// JSON settings of the typed payload views: snake_case names, nulls left out when writing (requests carry only
-/// what the caller set), unknown fields kept in <see cref="DeploymentsModel.AdditionalProperties"/>.
+/// System.Text.Json settings for <see cref="PredictionsResponse.Deserialize{T}"/> and the other <c>Deserialize</c>
+/// members when callers bind payloads to their own types: snake_case names, nulls left out when writing. The typed
+/// chat, completions and embeddings payloads are the generated spec models (<c>Mlflow.Client.Models.Deployments*</c>).
 /// </summary>
 public static class DeploymentsJson
 {
-    /// <summary>The serializer options used for every typed request and response of this package.</summary>
+    /// <summary>The serializer options used when callers deserialize into their own types.</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
-}
-
-/// <summary>
-/// Base of the typed payload views. The Deployments server sends unset optional fields as explicit <c>null</c>;
-/// they read as null properties. Fields this view does not know are kept in <see cref="AdditionalProperties"/>
-/// and written back, so nothing a newer server sends is lost.
-/// </summary>
-public abstract record DeploymentsModel
-{
-    /// <summary>Fields not modelled by this view, exactly as received.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
