@@ -12,7 +12,8 @@ namespace Mlflow.Generators
 {
     /// <summary>
     /// Turns the OpenAPI description (an AdditionalFiles item named <c>*.openapi.json</c>) into a Kiota client:
-    /// models, enums, request builders, the root client and an operation catalog. This file only wires the
+    /// models, enums, request builders, the root client and an operation catalog, plus the extras of
+    /// <see cref="MlflowExtrasGenerator"/> (union, examples, facade) on the same plan. This file only wires the
     /// incremental pipeline; parsing, planning and emitting live in Parser/, Planning/ and Emit/.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -61,9 +62,11 @@ namespace Mlflow.Generators
                 .Select(static (s, ct) => OpenApiParser.Parse(s.Path, s.Text, ct))
                 .WithTrackingName(TrackingNames.Document);
 
-            var plan = document
-                .Select(static (d, _) => KiotaPlanner.Plan(d, RootNamespace, ClientClassName))
+            // The document travels with its plan so that the extras (union, examples, facade) reuse both.
+            var planned = document
+                .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, RootNamespace, ClientClassName)))
                 .WithTrackingName(TrackingNames.Plan);
+            var plan = planned.Select(static (p, _) => p.Plan);
 
             var models = plan.SelectMany(static (p, _) => p.Models.Items).WithTrackingName(TrackingNames.Models);
             context.RegisterSourceOutput(models, static (ctx, m) => ctx.AddSource(ModelEmitter.HintName(m), ModelEmitter.Emit(m, RootNamespace)));
@@ -87,6 +90,8 @@ namespace Mlflow.Generators
                 .SelectMany(static (p, _) => p.Diagnostics.Items)
                 .WithTrackingName(TrackingNames.Diagnostics);
             context.RegisterSourceOutput(diagnostics, static (ctx, d) => ctx.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(d)));
+
+            MlflowExtrasGenerator.RegisterOutputs(context, planned);
         }
     }
 

@@ -14,10 +14,10 @@ namespace Mlflow.Generators
     /// partial class, e.g. <c>Mlflow.MlflowClient</c>) the facade. This file only wires the steps.
     /// </summary>
     /// <remarks>
-    /// A separate generator class rather than new branches in <see cref="MlflowClientGenerator"/>, so that the two can
-    /// change independently; it re-parses the spec text (cached by the incremental pipeline like any other step).
+    /// In a build these steps run inside <see cref="MlflowClientGenerator"/> on its parsed document and plan (see
+    /// <see cref="RegisterOutputs"/>), so the spec is parsed and planned once. This class is not discovered by the
+    /// compiler (no [Generator] attribute); tests drive it alone to observe the extras steps on a small spec.
     /// </remarks>
-    [Generator(LanguageNames.CSharp)]
     public sealed class MlflowExtrasGenerator : IIncrementalGenerator
     {
         /// <summary>The namespace of the webhook payload union.</summary>
@@ -51,6 +51,12 @@ namespace Mlflow.Generators
                 .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, MlflowClientGenerator.RootNamespace, MlflowClientGenerator.ClientClassName)))
                 .WithTrackingName(TrackingNames.ExtrasPlan);
 
+            RegisterOutputs(context, planned);
+        }
+
+        /// <summary>Adds the union, example and facade steps on top of an already parsed and planned spec.</summary>
+        internal static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<DocumentAndPlan> planned)
+        {
             var examples = planned
                 .SelectMany(static (p, _) => ExtrasPlanner.Examples(p.Document, p.Plan).Items)
                 .WithTrackingName(TrackingNames.Examples);
