@@ -17,9 +17,10 @@ namespace Mlflow.Generators.Emit
                     absent = "Never null: empty when the field is absent.";
                     break;
                 case Presence.Required:
+                    var why = p.AlwaysWritten ? "MLflow always writes it" : "MLflow requires it";
                     absent = IsReference(p.Type)
-                        ? "MLflow always writes it; reading it when absent throws MlflowMissingFieldException naming the type and field."
-                        : "MLflow always writes it; when absent, reading it gives the proto default (" + DefaultText(p.Type) + ").";
+                        ? why + "; reading it while it is not set throws MlflowMissingFieldException naming the type and field."
+                        : why + "; while it is not set, reading it gives the proto default (" + DefaultText(p.Type) + ").";
                     break;
             }
 

@@ -43,7 +43,8 @@ namespace Mlflow.Generators.Model
     }
 
     /// <summary>A property of a generated model.</summary>
-    internal sealed record PropertyPlan(string WireName, string CsName, TypeUse Type, string? Description, bool Deprecated, Presence Presence = Presence.Optional)
+    /// <param name="AlwaysWritten">Required because MLflow always writes it in answers (rather than because requests must carry it).</param>
+    internal sealed record PropertyPlan(string WireName, string CsName, TypeUse Type, string? Description, bool Deprecated, Presence Presence = Presence.Optional, bool AlwaysWritten = false)
     {
         /// <summary>The member that holds the value: the property itself for optional ones, else its backing field.</summary>
         public string Storage => Presence == Presence.Optional ? CsName : "Mlflow_" + CsName;

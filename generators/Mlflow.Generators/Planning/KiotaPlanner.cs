@@ -141,7 +141,7 @@ namespace Mlflow.Generators.Planning
                 name = Identifiers.Unique(name, taken);
                 var type = Resolve(p.Type, 0);
                 type = Simplify(type, p.Pointer);
-                props.Add(new PropertyPlan(p.Name, name, type, p.Description, p.Deprecated, PresenceOf(p, type)));
+                props.Add(new PropertyPlan(p.Name, name, type, p.Description, p.Deprecated, PresenceOf(p, type), p.AlwaysWritten));
             }
 
             return new ModelPlan(_modelsNamespace, className, schema.Description, schema.Deprecated, isError, props.ToEquatableArray());

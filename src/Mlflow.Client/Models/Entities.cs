@@ -184,7 +184,8 @@ public partial class WebhookEventEntry
     /// <exception cref="ArgumentException">The entity or action is not one this SDK knows.</exception>
     public static implicit operator WebhookEventEntry(Mlflow.Webhooks.WebhookEvent webhookEvent)
     {
-        if (!WebhookEntityWireNames.TryParse(webhookEvent.Entity, out var entity) || !WebhookActionWireNames.TryParse(webhookEvent.Action, out var action))
+        // Deliveries name events in lower case (model_version.created); the registry API's enums are upper case.
+        if (!WebhookEntityWireNames.TryParse(webhookEvent.Entity?.ToUpperInvariant(), out var entity) || !WebhookActionWireNames.TryParse(webhookEvent.Action?.ToUpperInvariant(), out var action))
         {
             throw new ArgumentException($"The webhook event '{webhookEvent}' is not one this SDK knows.", nameof(webhookEvent));
         }
