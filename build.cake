@@ -82,6 +82,42 @@ Task("Test")
     if (passed == 0) throw new Exception("No test ran.");
 });
 
+Task("PublicApi")
+    .Description("Rewrites each shipped project's PublicAPI.Unshipped.txt from what the public API analyzer reports (review the diff).")
+    .IsDependentOn("Restore")
+    .Does(() =>
+{
+    var projects = GetFiles("./src/**/*.csproj");
+    foreach (var project in projects)
+    {
+        System.IO.File.WriteAllText(project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, "#nullable enable\n");
+        var sarif = project.GetDirectory().Combine("obj").CombineWithFilePath("publicapi.sarif").FullPath;
+        if (System.IO.File.Exists(sarif)) System.IO.File.Delete(sarif);
+    }
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        NoRestore = true,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("MlflowPublicApiRefresh", "true").WithProperty("TreatWarningsAsErrors", "false"),
+    });
+    foreach (var project in projects)
+    {
+        var sarif = project.GetDirectory().Combine("obj").CombineWithFilePath("publicapi.sarif").FullPath;
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        using (var doc = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(sarif)))
+        {
+            foreach (var run in doc.RootElement.GetProperty("runs").EnumerateArray())
+            foreach (var result in run.GetProperty("results").EnumerateArray())
+            {
+                if (result.GetProperty("ruleId").GetString() != "RS0016") continue;
+                names.Add(result.GetProperty("properties").GetProperty("customProperties").GetProperty("APIName").GetString()!);
+            }
+        }
+        System.IO.File.WriteAllText(project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, "#nullable enable\n" + string.Concat(names.Select(n => n + "\n")));
+        Information($"{project.GetFilenameWithoutExtension()}: {names.Count} public API entries");
+    }
+});
+
 Task("Pack")
     .Description("Packs the shipped packages under src/ into artifacts/packages.")
     .IsDependentOn("Build")

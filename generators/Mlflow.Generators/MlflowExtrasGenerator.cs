@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Mlflow.Generators.Diagnostics;
 using Mlflow.Generators.Emit;
 using Mlflow.Generators.Helpers;
 using Mlflow.Generators.Model;
@@ -11,7 +13,8 @@ namespace Mlflow.Generators
     /// <summary>
     /// The second-level surface generated from the same spec and the same parsed model as <see cref="MlflowClientGenerator"/>:
     /// the webhook payload union, the example factories and (when the MSBuild property <c>MlflowFacadeClient</c> names a
-    /// partial class, e.g. <c>Mlflow.MlflowClient</c>) the facade. This file only wires the steps.
+    /// partial class, e.g. <c>Mlflow.MlflowClient</c>) the facade, shaped by the reviewed facade description
+    /// (AdditionalFiles named <c>*.facade.json</c>). This file only wires the steps.
     /// </summary>
     /// <remarks>
     /// In a build these steps run inside <see cref="MlflowClientGenerator"/> on its parsed document and plan (see
@@ -31,9 +34,12 @@ namespace Mlflow.Generators
             public const string Examples = nameof(Examples);
             public const string Union = nameof(Union);
             public const string FacadeOptions = nameof(FacadeOptions);
+            public const string FacadeDescriptionFile = nameof(FacadeDescriptionFile);
+            public const string FacadeDescription = nameof(FacadeDescription);
             public const string Facade = nameof(Facade);
             public const string FacadeFiles = nameof(FacadeFiles);
             public const string FacadeSupport = nameof(FacadeSupport);
+            public const string FacadeDiagnostics = nameof(FacadeDiagnostics);
         }
 
         /// <inheritdoc />
@@ -58,12 +64,12 @@ namespace Mlflow.Generators
         internal static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<DocumentAndPlan> planned)
         {
             var examples = planned
-                .SelectMany(static (p, _) => ExtrasPlanner.Examples(p.Document, p.Plan).Items)
+                .SelectMany(static (p, _) => ExamplePlanner.Plan(p.Document, p.Plan).Items)
                 .WithTrackingName(TrackingNames.Examples);
             context.RegisterSourceOutput(examples, static (ctx, e) => ctx.AddSource(ExampleEmitter.HintName(e), ExampleEmitter.Emit(e)));
 
             var union = planned
-                .Select(static (p, _) => ExtrasPlanner.Union(p.Document, p.Plan, WebhooksNamespace))
+                .Select(static (p, _) => UnionPlanner.Plan(p.Document, p.Plan, WebhooksNamespace))
                 .WithTrackingName(TrackingNames.Union);
             context.RegisterSourceOutput(union, static (ctx, u) =>
             {
@@ -77,9 +83,20 @@ namespace Mlflow.Generators
                 .Select(static (o, _) => o.GlobalOptions.TryGetValue("build_property.MlflowFacadeClient", out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : "")
                 .WithTrackingName(TrackingNames.FacadeOptions);
 
+            // Each description file is parsed on its own (an edit re-parses that file only), then merged in path order.
+            var descriptionFiles = context.AdditionalTextsProvider
+                .Where(static f => f.Path.EndsWith(".facade.json", StringComparison.OrdinalIgnoreCase))
+                .Select(static (f, ct) => FacadeDescriptionParser.Parse(f.Path, f.GetText(ct)?.ToString() ?? "", ct))
+                .WithTrackingName(TrackingNames.FacadeDescriptionFile);
+            var description = descriptionFiles
+                .Collect()
+                .Select(static (files, _) => FacadeDescriptionParser.Merge(files.OrderBy(f => f.Clients.Count == 0 ? 1 : 0)))
+                .WithTrackingName(TrackingNames.FacadeDescription);
+
             var facade = planned
+                .Combine(description)
                 .Combine(facadeOptions)
-                .Select(static (p, _) => ExtrasPlanner.Facade(p.Left.Document, p.Left.Plan, p.Right))
+                .Select(static (p, _) => FacadePlanner.Plan(p.Left.Left.Document, p.Left.Left.Plan, p.Left.Right, p.Right))
                 .WithTrackingName(TrackingNames.Facade);
 
             var facadeFiles = facade
@@ -97,6 +114,11 @@ namespace Mlflow.Generators
                     ctx.AddSource(FacadeEmitter.SupportHintName(s), FacadeEmitter.EmitSupport(s));
                 }
             });
+
+            var facadeDiagnostics = facade
+                .SelectMany(static (f, _) => f == null ? default(EquatableArray<DiagnosticInfo>).Items : f.Diagnostics.Items)
+                .WithTrackingName(TrackingNames.FacadeDiagnostics);
+            context.RegisterSourceOutput(facadeDiagnostics, static (ctx, d) => ctx.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(d)));
         }
     }
 

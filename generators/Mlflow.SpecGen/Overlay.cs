@@ -18,6 +18,7 @@ internal sealed class Overlay
     public Dictionary<string, JsonNode> SchemaExamples { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> OperationIds { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Dictionary<string, string>> RelaxRequired { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<string>> AlwaysWritten { get; } = new(StringComparer.Ordinal);
 
     public static Overlay Load(string directory)
     {
@@ -42,6 +43,11 @@ internal sealed class Overlay
             foreach (var (k, v) in root["operationIds"]?.AsObject() ?? new JsonObject()) overlay.OperationIds[k] = (string)v!;
             foreach (var (k, v) in root["relaxRequired"]?.AsObject() ?? new JsonObject())
                 overlay.RelaxRequired[k] = v!.AsObject().ToDictionary(x => x.Key, x => (string)x.Value!);
+            foreach (var (k, v) in root["alwaysWritten"]?.AsObject() ?? new JsonObject())
+            {
+                if (overlay.AlwaysWritten.ContainsKey(k)) throw new SpecGenException($"{name}: alwaysWritten lists schema {k} twice");
+                overlay.AlwaysWritten[k] = (v!["fields"] ?? throw new SpecGenException($"{name}: alwaysWritten.{k} has no fields")).AsArray().Select(f => (string)f!).ToList();
+            }
             foreach (var (k, v) in root["examples"]?.AsObject() ?? new JsonObject()) overlay.SchemaExamples[k] = v!;
         }
         return overlay;

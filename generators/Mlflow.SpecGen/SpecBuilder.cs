@@ -29,6 +29,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         foreach (var route in overlay.Routes) AddOverlayRoute(route);
         DrainProtoTypes();
         ApplyPatches();
+        ApplyAlwaysWritten();
 
         var doc = new JsonObject
         {
@@ -74,6 +75,21 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
             },
         };
         return doc;
+    }
+
+    /// <summary>Marks the fields MLflow always writes in answers (overlay alwaysWritten) as x-mlflow-always-written.</summary>
+    private void ApplyAlwaysWritten()
+    {
+        foreach (var (name, fields) in overlay.AlwaysWritten)
+        {
+            if (_schemas[name] is not JsonObject schema) throw new SpecGenException($"overlay alwaysWritten names no schema {name}");
+            var properties = schema["properties"]?.AsObject();
+            foreach (var field in fields)
+            {
+                if (properties is null || !properties.ContainsKey(field)) throw new SpecGenException($"overlay alwaysWritten.{name} names no field {field}");
+            }
+            schema["x-mlflow-always-written"] = new JsonArray(fields.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray());
+        }
     }
 
     // ----------------------------------------------------------------- proto routes

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Mlflow.Testing;
-using Models = Mlflow.Client.Models;
+using Mlflow.Client.Models;
 
 namespace Mlflow.Samples.Quickstart;
 
@@ -18,71 +18,62 @@ public static class QuickstartSample
     public static async Task<int> RunAsync(TextWriter output, string? trackingUri)
     {
         await using var embedded = string.IsNullOrWhiteSpace(trackingUri) ? new MlflowTestServer() : null;
-        var uri = embedded is null ? trackingUri! : (await embedded.StartAsync()).ToString().TrimEnd('/');
+        var uri = embedded is null ? trackingUri ?? "" : (await embedded.StartAsync()).ToString().TrimEnd('/');
         output.WriteLine(embedded is null
             ? $"MLflow quickstart against {uri}"
             : $"MLflow quickstart against the embedded server at {uri} (set MLFLOW_TRACKING_URI to use your own MLflow)");
 
         using var mlflow = new MlflowClient(new MlflowClientOptions { TrackingUri = uri });
-        var stamp = DateTimeOffset.UtcNow;
-        var experimentName = $"quickstart-{stamp:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
-        var experimentId = await mlflow.CreateExperimentAsync(experimentName, tags: [new Models.ExperimentTag { Key = "source", Value = "mlflow-dotnet quickstart" }]);
-        var run = await mlflow.CreateRunAsync(experimentId: experimentId, runName: "quickstart-run", startTime: stamp.ToUnixTimeMilliseconds());
-        var runId = run.Info!.RunId!;
+        var experimentName = $"quickstart-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+        var experimentId = await mlflow.CreateExperimentAsync(experimentName, tags: new Dictionary<string, string> { ["source"] = "mlflow-dotnet quickstart" });
+        var run = await mlflow.CreateRunAsync(experimentId, runName: "quickstart-run");
+        var runId = run.Info.RunId;
 
         // Params, one by one and in a batch.
-        await mlflow.LogParamAsync("learning_rate", "0.01", runId: runId);
-        await mlflow.LogBatchAsync(
-            runId: runId,
-            @params: [new Models.Param { Key = "epochs", Value = "10" }, new Models.Param { Key = "optimizer", Value = "adam" }],
-            tags: [new Models.RunTag { Key = "stage", Value = "quickstart" }]);
+        await mlflow.LogParamAsync(runId, "learning_rate", "0.01");
+        await mlflow.LogBatchAsync(runId, @params: [new Param("epochs", "10"), new Param("optimizer", "adam")], tags: [new RunTag("stage", "quickstart")]);
 
         // A short training curve: loss per epoch, then the final accuracy in a batch.
-        var start = stamp.ToUnixTimeMilliseconds();
         for (var epoch = 0; epoch < 10; epoch++)
         {
-            await mlflow.LogMetricAsync("loss", Math.Round(1.0 / (epoch + 1), 4), start + epoch, runId: runId, step: epoch);
+            await mlflow.LogMetricAsync(runId, "loss", Math.Round(1.0 / (epoch + 1), 4), step: epoch);
         }
-        await mlflow.LogBatchAsync(runId: runId, metrics:
-        [
-            new Models.Metric { Key = "accuracy", Value = 0.93, Timestamp = start + 10, Step = 9 },
-            new Models.Metric { Key = "f1", Value = 0.91, Timestamp = start + 10, Step = 9 },
-        ]);
+        await mlflow.LogBatchAsync(runId, metrics: [new Metric("accuracy", 0.93, step: 9), new Metric("f1", 0.91, step: 9)]);
 
         // An artifact, uploaded through the tracking server's artifact proxy into the run's artifact folder.
-        var artifactRoot = run.Info.ArtifactUri!.StartsWith("mlflow-artifacts:/", StringComparison.Ordinal)
+        var artifactRoot = run.Info.ArtifactUri.StartsWith("mlflow-artifacts:/", StringComparison.Ordinal)
             ? run.Info.ArtifactUri["mlflow-artifacts:/".Length..]
             : $"{experimentId}/{runId}/artifacts";
         var notes = Encoding.UTF8.GetBytes($"Quickstart run {runId}: loss went from 1.0 to 0.1 in 10 epochs.\n");
-        await mlflow.UploadArtifactAsync($"{artifactRoot}/notes/summary.txt", new MemoryStream(notes));
+        await mlflow.ArtifactProxy.UploadArtifactAsync($"{artifactRoot}/notes/summary.txt", new MemoryStream(notes));
         var artifacts = new List<string>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId: runId, path: "notes"))
+        await foreach (var file in mlflow.ListArtifactsAsync(runId, "notes"))
         {
             artifacts.Add($"{file.Path} ({file.FileSize} bytes)");
         }
 
-        await mlflow.UpdateRunAsync(runId: runId, status: Models.RunStatus.Finished, endTime: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await mlflow.SetTerminatedAsync(runId);
 
         // Register a model version from the run and point the alias "champion" at it.
         var modelName = $"{experimentName}-model";
         await mlflow.CreateRegisteredModelAsync(modelName, description: "Registered by the quickstart");
         var version = await mlflow.CreateModelVersionAsync(modelName, $"{run.Info.ArtifactUri}/model", runId: runId);
-        await mlflow.SetRegisteredModelAliasAsync(modelName, "champion", version.Version!);
+        await mlflow.SetRegisteredModelAliasAsync(modelName, "champion", version.Version);
         var champion = await mlflow.GetModelVersionByAliasAsync(modelName, "champion");
 
         // Read everything back for the summary.
         var finished = await mlflow.GetRunAsync(runId);
         var losses = new List<double>();
-        await foreach (var metric in mlflow.GetMetricHistoryAsync("loss", runId: runId, maxResults: 4))
+        await foreach (var metric in mlflow.GetMetricHistoryAsync(runId, "loss"))
         {
-            losses.Add(metric.Value ?? double.NaN);
+            losses.Add(metric.Value);
         }
-        var parameters = string.Join(", ", finished.Data!.Params!.Select(p => $"{p.Key}={p.Value}"));
-        var accuracy = finished.Data.Metrics!.Single(m => m.Key == "accuracy").Value;
+        var parameters = string.Join(", ", finished.Data.Params.Select(p => $"{p.Key}={p.Value}"));
+        var accuracy = finished.Data.Metrics.Single(m => m.Key == "accuracy").Value;
 
         var c = CultureInfo.InvariantCulture;
         output.WriteLine($"  experiment  {experimentName} (id {experimentId})");
-        output.WriteLine($"  run         {runId} \"{finished.Info!.RunName}\" {finished.Info.Status.ToString()!.ToUpperInvariant()}");
+        output.WriteLine($"  run         {runId} \"{finished.Info.RunName}\" {finished.Info.Status.ToString().ToUpperInvariant()}");
         output.WriteLine($"  params      {parameters}");
         output.WriteLine(string.Create(c, $"  metrics     loss {losses[0]:0.000} -> {losses[^1]:0.000} over {losses.Count} steps, accuracy {accuracy:0.00}"));
         output.WriteLine($"  artifacts   {string.Join(", ", artifacts)}");

@@ -299,7 +299,19 @@ public sealed class JsonParseNodeEquivalenceTests
                      .Where(p => p.CanRead && p.GetIndexParameters().Length == 0).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             to.Append(property.Name).Append('=');
-            Dump(property.GetValue(value), to, depth + 1);
+            object? read;
+            try
+            {
+                read = property.GetValue(value);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is Mlflow.Client.Serialization.MlflowMissingFieldException)
+            {
+                // A non-nullable field absent from the body (recorded invalid requests): the same for both readers.
+                to.Append("<missing>;");
+                continue;
+            }
+
+            Dump(read, to, depth + 1);
             to.Append(';');
         }
 

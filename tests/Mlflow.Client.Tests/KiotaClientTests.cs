@@ -37,9 +37,9 @@ public class KiotaClientTests
             .Respond(HttpStatusCode.OK, RecordedBody("exchanges/experiments/0013-get-default-experiment.json"))
             .Respond(HttpStatusCode.NotFound, RecordedBody("exchanges/experiments/0018-err-get-by-name-unknown.json"));
         using var client = Clients.Create(handler);
-        var found = await client.TryGetExperimentByNameAsync("Default");
+        var found = await client.GetExperimentByNameAsync("Default");
         Assert.Equal("Default", found!.Name);
-        Assert.Null(await client.TryGetExperimentByNameAsync("no such experiment"));
+        Assert.Null(await client.GetExperimentByNameAsync("no such experiment"));
         Assert.Equal("/api/2.0/mlflow/experiments/get-by-name", handler.Attempts[1].Uri.AbsolutePath);
         Assert.Equal("?experiment_name=no%20such%20experiment", handler.Attempts[1].Uri.Query);
     }

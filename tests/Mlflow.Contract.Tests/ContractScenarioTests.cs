@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Mlflow.Contract.Tests.Infrastructure;
 using Mlflow.Webhooks;
-using Models = Mlflow.Client.Models;
+using Mlflow.Client.Models;
 
 namespace Mlflow.Contract.Tests;
 
@@ -36,74 +36,73 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
     public async Task Experiment_runs_params_metrics_batch_search_history_and_artifacts()
     {
         var name = TrackingServer.Unique("contract-exp");
-        var experimentId = await mlflow.CreateExperimentAsync(name, tags: [new Models.ExperimentTag { Key = "team", Value = "sdk" }]);
+        var experimentId = await mlflow.CreateExperimentAsync(name, tags: new Dictionary<string, string> { ["team"] = "sdk" });
         var experiment = await mlflow.GetExperimentAsync(experimentId);
         Assert.Equal(name, experiment.Name);
         Assert.Equal("active", experiment.LifecycleStage);
-        Assert.Contains(experiment.Tags!, t => t.Key == "team" && t.Value == "sdk");
-        Assert.Equal(experimentId, (await mlflow.GetExperimentByNameAsync(name)).ExperimentId);
+        Assert.Contains(experiment.Tags, t => t.Key == "team" && t.Value == "sdk");
+        Assert.Equal(experimentId, (await mlflow.GetExperimentByNameAsync(name))?.ExperimentId);
+        Assert.Null(await mlflow.GetExperimentByNameAsync(name + "-missing"));
 
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var runs = new List<Models.Run>();
+        var runs = new List<Run>();
         for (var i = 0; i < 3; i++)
-            runs.Add(await mlflow.CreateRunAsync(experimentId: experimentId, runName: $"run-{i}", startTime: start + i));
-        var runId = runs[0].Info!.RunId!;
-        Assert.Equal(Models.RunStatus.Running, runs[0].Info!.Status);
+            runs.Add(await mlflow.CreateRunAsync(experimentId, startTime: start + i, runName: $"run-{i}"));
+        var runId = runs[0].Info.RunId;
+        Assert.Equal(RunStatus.Running, runs[0].Info.Status);
 
-        await mlflow.LogParamAsync("lr", "0.01", runId: runId);
-        await mlflow.SetTagAsync("framework", "none", runId: runId);
+        await mlflow.LogParamAsync(runId, "lr", "0.01");
+        await mlflow.SetTagAsync(runId, "framework", "none");
         for (var step = 0; step < 5; step++)
-            await mlflow.LogMetricAsync("loss", 1.0 / (step + 1), start + step, runId: runId, step: step);
-        await mlflow.LogBatchAsync(
-            runId: runId,
-            metrics: [new Models.Metric { Key = "acc", Value = 0.9, Timestamp = start, Step = 0 }],
-            @params: [new Models.Param { Key = "epochs", Value = "3" }],
-            tags: [new Models.RunTag { Key = "stage", Value = "dev" }]);
+            await mlflow.LogMetricAsync(runId, "loss", 1.0 / (step + 1), start + step, step);
+        await mlflow.LogBatchAsync(runId, metrics: [new Metric("acc", 0.9, start)], @params: [new Param("epochs", "3")], tags: [new RunTag("stage", "dev")]);
         for (var i = 1; i < runs.Count; i++)
-            await mlflow.LogBatchAsync(runId: runs[i].Info!.RunId!, metrics: [new Models.Metric { Key = "acc", Value = 0.5 + i * 0.1, Timestamp = start, Step = 0 }]);
+            await mlflow.LogBatchAsync(runs[i].Info.RunId, metrics: [new Metric("acc", 0.5 + i * 0.1, start)]);
 
         var run = await mlflow.GetRunAsync(runId);
-        Assert.Contains(run.Data!.Params!, p => p.Key == "lr" && p.Value == "0.01");
-        Assert.Contains(run.Data.Tags!, t => t.Key == "framework" && t.Value == "none");
-        Assert.Equal(0.2, run.Data.Metrics!.Single(m => m.Key == "loss").Value!.Value, 6);
+        Assert.Contains(run.Data.Params, p => p.Key == "lr" && p.Value == "0.01");
+        Assert.Contains(run.Data.Tags, t => t.Key == "framework" && t.Value == "none");
+        Assert.Equal(0.2, run.Data.Metrics.Single(m => m.Key == "loss").Value, 6);
 
         var found = new List<string>();
-        await foreach (var r in mlflow.SearchRunsAsync(experimentIds: [experimentId], filter: "metrics.acc > 0.55 and params.epochs != '9'", orderBy: ["metrics.acc DESC"], maxResults: 1))
-            found.Add(r.Info!.RunName!);
+        await foreach (var r in mlflow.SearchRunsAsync([experimentId], "metrics.acc > 0.55 and params.epochs != '9'", orderBy: ["metrics.acc DESC"], maxResults: 1))
+            found.Add(r.Info.RunName);
         Assert.Equal(["run-0"], found);
         var ordered = new List<string>();
-        await foreach (var r in mlflow.SearchRunsAsync(experimentIds: [experimentId], orderBy: ["metrics.acc ASC"], maxResults: 2))
-            ordered.Add(r.Info!.RunName!);
+        await foreach (var page in mlflow.SearchRunsAsync([experimentId], orderBy: ["metrics.acc ASC"], maxResults: null).AsPages(pageSizeHint: 2))
+            ordered.AddRange(page.Items.Select(r => r.Info.RunName));
         Assert.Equal(["run-1", "run-2", "run-0"], ordered);
-        var byTag = await mlflow.SearchRunsPageAsync(experimentIds: [experimentId], filter: "tags.stage = 'dev' AND attributes.status = 'RUNNING'");
-        Assert.Equal([runId], byTag.Items.Select(r => r.Info!.RunId));
+        var byTag = await mlflow.SearchRunsAsync([experimentId], "tags.stage = 'dev' AND attributes.status = 'RUNNING'").ToListAsync();
+        Assert.Equal([runId], byTag.Select(r => r.Info.RunId));
 
         var history = new List<(long Step, double Value)>();
-        await foreach (var metric in mlflow.GetMetricHistoryAsync("loss", runId: runId, maxResults: 2))
-            history.Add((metric.Step!.Value, metric.Value!.Value));
+        await foreach (var page in mlflow.GetMetricHistoryAsync(runId, "loss").AsPages(pageSizeHint: 2))
+            history.AddRange(page.Items.Select(m => (m.Step, m.Value)));
         Assert.Equal([0L, 1, 2, 3, 4], history.Select(h => h.Step));
-        var firstPage = await mlflow.GetMetricHistoryPageAsync("loss", runId: runId, maxResults: 2);
+        var firstPage = await mlflow.GetMetricHistoryAsync(runId, "loss").GetPageAsync(pageSize: 2);
         Assert.Equal(2, firstPage.Items.Count);
         Assert.NotNull(firstPage.NextPageToken);
 
-        var finished = await mlflow.UpdateRunAsync(runId: runs[2].Info!.RunId!, status: Models.RunStatus.Finished, endTime: start + 100);
-        Assert.Equal(Models.RunStatus.Finished, finished.Status);
+        var finished = await mlflow.UpdateRunAsync(runs[2].Info.RunId, RunStatus.Finished, endTime: start + 100);
+        Assert.Equal(RunStatus.Finished, finished.Status);
+        await mlflow.SetTerminatedAsync(runs[1].Info.RunId, RunStatus.Killed);
+        var killed = await mlflow.GetRunAsync(runs[1].Info.RunId);
+        Assert.Equal(RunStatus.Killed, killed.Info.Status);
+        Assert.NotNull(killed.Info.EndTime);
 
         // Artifacts, through the proxy, under the run's artifact root (nested paths).
-        var root = run.Info!.ArtifactUri!["mlflow-artifacts:/".Length..];
+        var root = run.Info.ArtifactUri["mlflow-artifacts:/".Length..];
         var text = "loss went down\nünïcödé ✓\n";
-        await mlflow.UploadArtifactAsync($"{root}/notes/summary.txt", new MemoryStream(Encoding.UTF8.GetBytes(text)));
-        await mlflow.UploadArtifactAsync($"{root}/model/data/weights.bin", new MemoryStream([0, 1, 2, 3, 255]));
+        await mlflow.ArtifactProxy.UploadArtifactAsync($"{root}/notes/summary.txt", new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        await mlflow.ArtifactProxy.UploadArtifactAsync($"{root}/model/data/weights.bin", new MemoryStream([0, 1, 2, 3, 255]));
         var listed = new List<(string Path, bool Dir)>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId: runId))
-            listed.Add((file.Path!, file.IsDir ?? false));
+        await foreach (var file in mlflow.ListArtifactsAsync(runId))
+            listed.Add((file.Path, file.IsDir));
         Assert.Equal([("model", true), ("notes", true)], listed.OrderBy(f => f.Path, StringComparer.Ordinal));
-        var nested = new List<Models.FileInfo>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId: runId, path: "model/data"))
-            nested.Add(file);
+        var nested = await mlflow.ListArtifactsAsync(runId, "model/data").ToListAsync();
         Assert.Equal("model/data/weights.bin", Assert.Single(nested).Path);
         Assert.Equal(5, nested[0].FileSize);
-        await using (var stream = await mlflow.DownloadArtifactAsync($"{root}/notes/summary.txt"))
+        await using (var stream = await mlflow.ArtifactProxy.DownloadArtifactAsync($"{root}/notes/summary.txt"))
         using (var reader = new StreamReader(stream, Encoding.UTF8))
             Assert.Equal(text, await reader.ReadToEndAsync());
 
@@ -115,23 +114,25 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
     public async Task Registry_versions_and_aliases()
     {
         var experimentId = await mlflow.CreateExperimentAsync(TrackingServer.Unique("contract-reg"));
-        var run = await mlflow.CreateRunAsync(experimentId: experimentId);
+        var run = await mlflow.CreateRunAsync(experimentId);
         var modelName = TrackingServer.Unique("contract-model");
         var model = await mlflow.CreateRegisteredModelAsync(modelName, description: "contract");
         Assert.Equal(modelName, model.Name);
-        var source = run.Info!.ArtifactUri + "/model";
+        var source = run.Info.ArtifactUri + "/model";
         var v1 = await mlflow.CreateModelVersionAsync(modelName, source, runId: run.Info.RunId);
         var v2 = await mlflow.CreateModelVersionAsync(modelName, source, runId: run.Info.RunId);
         Assert.Equal(("1", "2"), (v1.Version, v2.Version));
-        Assert.Equal(Models.ModelVersionStatus.Ready, v2.Status);
+        Assert.Equal(ModelVersionStatus.Ready, v2.Status);
 
-        await mlflow.SetRegisteredModelAliasAsync(modelName, "champion", v2.Version!);
+        await mlflow.SetRegisteredModelAliasAsync(modelName, "champion", v2.Version);
         var champion = await mlflow.GetModelVersionByAliasAsync(modelName, "champion");
         Assert.Equal("2", champion.Version);
         Assert.Equal(run.Info.RunId, champion.RunId);
-        Assert.Contains("champion", champion.Aliases!);
+        Assert.Contains("champion", champion.Aliases);
+        Assert.Null(await mlflow.TryGetModelVersionByAliasAsync(modelName, "challenger"));
+        Assert.Equal("2", (await mlflow.TryGetModelVersionByAliasAsync(modelName, "champion"))?.Version);
         var fetched = await mlflow.GetRegisteredModelAsync(modelName);
-        Assert.Contains(fetched.Aliases!, a => a.Alias == "champion" && a.Version == "2");
+        Assert.Contains(fetched.Aliases, a => a.Alias == "champion" && a.Version == "2");
     }
 
     [Fact]
@@ -146,18 +147,18 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
         // err-get-non-numeric-id: 400 INVALID_PARAMETER_VALUE.
         await AssertError(() => mlflow.GetExperimentAsync("not-a-number"), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
         // err-log-batch-unknown-run, err-log-metric-unknown-run: 404.
-        await AssertError(() => mlflow.LogBatchAsync(runId: "0123456789abcdef0123456789abcdef", @params: [new Models.Param { Key = "a", Value = "b" }]), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
-        var experimentId = (await mlflow.GetExperimentByNameAsync(name)).ExperimentId!;
-        var runId = (await mlflow.CreateRunAsync(experimentId: experimentId)).Info!.RunId!;
+        await AssertError(() => mlflow.LogBatchAsync("0123456789abcdef0123456789abcdef", @params: [new Param("a", "b")]), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+        var experimentId = (await mlflow.GetExperimentByNameAsync(name))!.ExperimentId;
+        var runId = (await mlflow.CreateRunAsync(experimentId)).Info.RunId;
         // err-log-parameter-change-value: 400.
-        await mlflow.LogParamAsync("lr", "0.01", runId: runId);
-        await AssertError(() => mlflow.LogParamAsync("lr", "0.02", runId: runId), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        await mlflow.LogParamAsync(runId, "lr", "0.01");
+        await AssertError(() => mlflow.LogParamAsync(runId, "lr", "0.02"), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
         // err-log-batch-too-many-metrics: 400.
-        var tooMany = Enumerable.Range(0, 1001).Select(i => new Models.Metric { Key = "m", Value = i, Timestamp = 1, Step = i });
-        await AssertError(() => mlflow.LogBatchAsync(runId: runId, metrics: tooMany), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        var tooMany = Enumerable.Range(0, 1001).Select(i => new Metric("m", i, 1, i));
+        await AssertError(() => mlflow.LogBatchAsync(runId, metrics: tooMany), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
         // err-search-runs-invalid-filter / bad page token: 400.
-        await AssertError(() => mlflow.SearchRunsPageAsync(experimentIds: [experimentId], filter: "metrics.acc >>> 1"), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
-        await AssertError(() => mlflow.SearchRunsPageAsync(experimentIds: [experimentId], pageToken: "garbage!"), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        await AssertError(() => mlflow.SearchRunsAsync([experimentId], "metrics.acc >>> 1").GetPageAsync(), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        await AssertError(() => mlflow.SearchRunsAsync([experimentId], pageToken: "garbage!").GetPageAsync(), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
         // err-get-by-unknown-alias: 400 INVALID_PARAMETER_VALUE (not 404).
         var modelName = TrackingServer.Unique("contract-err-model");
         await mlflow.CreateRegisteredModelAsync(modelName);
@@ -178,22 +179,19 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
         var webhook = await mlflow.CreateWebhookAsync(
             TrackingServer.Unique("contract-hook"),
             new Uri(receiver.BaseUri, "/hooks").ToString(),
-            [
-                new Models.WebhookEvent { Entity = Models.WebhookEntity.RegisteredModel, Action = Models.WebhookAction.Created },
-                new Models.WebhookEvent { Entity = Models.WebhookEntity.ModelVersionAlias, Action = Models.WebhookAction.Created },
-            ],
+            [WebhookEvent.RegisteredModelCreated, WebhookEvent.ModelVersionAliasCreated],
             secret: secret);
         try
         {
-            Assert.Equal(Models.WebhookStatus.Active, webhook.Status);
-            var test = await mlflow.TestWebhookAsync(webhook.WebhookId!, new Models.WebhookEvent { Entity = Models.WebhookEntity.RegisteredModel, Action = Models.WebhookAction.Created });
+            Assert.Equal(WebhookStatus.Active, webhook.Status);
+            var test = await mlflow.TestWebhookAsync(webhook.WebhookId, WebhookEvent.RegisteredModelCreated);
             Assert.True(test.Success, test.ErrorMessage);
             Assert.Equal(200, test.ResponseStatus);
 
             var modelName = TrackingServer.Unique("contract-hooked");
             await mlflow.CreateRegisteredModelAsync(modelName);
             var version = await mlflow.CreateModelVersionAsync(modelName, "mlflow-artifacts:/0/r/artifacts/model");
-            await mlflow.SetRegisteredModelAliasAsync(modelName, "champion", version.Version!);
+            await mlflow.SetRegisteredModelAliasAsync(modelName, "champion", version.Version);
 
             var verifier = new WebhookVerifier(secret);
             foreach (var (entity, action) in new[] { ("registered_model", "created"), ("model_version_alias", "created") })
@@ -208,7 +206,7 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
         }
         finally
         {
-            await mlflow.DeleteWebhookAsync(webhook.WebhookId!);
+            await mlflow.DeleteWebhookAsync(webhook.WebhookId);
         }
     }
 

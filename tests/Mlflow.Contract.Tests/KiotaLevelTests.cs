@@ -36,7 +36,7 @@ public sealed class KiotaLevelTests
             c.QueryParameters.MetricKey = "loss";
             c.QueryParameters.MaxResults = 10;
         });
-        Assert.True(double.IsNaN(history!.Metrics![0].Value!.Value));
+        Assert.True(double.IsNaN(history!.Metrics[0].Value));
         Assert.Equal(0.5, history.Metrics[1].Value);
         var search = await api.Runs.Search.PostAsync(new Models.SearchRuns { ExperimentIds = [experimentId], Filter = "params.lr = '0.1'" });
         Assert.Equal(run.Info.RunId, Assert.Single(search!.Runs!).Info!.RunId);

@@ -140,7 +140,7 @@ public sealed class DeploymentsServerReplayTests
         {
             var embeddings = await c.EmbeddingsAsync("embeddings", DeploymentsEmbeddingsRequest.ForTexts("hello", "world"));
             Wire.AssertNothingLost(x.ResponseRawBody, embeddings);
-            Assert.Equal([0, 1], embeddings.Data!.Select(d => d.Index!.Value));
+            Assert.Equal([0, 1], embeddings.Data!.Select(d => d.Index));
         },
         ["invoke-traffic-route"] = async (c, x) =>
         {

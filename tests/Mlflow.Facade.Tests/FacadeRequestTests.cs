@@ -37,11 +37,7 @@ public sealed class FacadeRequestTests
         var exchange = Exchange("0005");
         var handler = new ReplayHandler().Expect(exchange);
         using var client = Clients.Over(handler);
-        var id = await client.CreateExperimentAsync("wire-exp-main", tags: new[]
-        {
-            new Models.ExperimentTag { Key = "team", Value = "sdk" },
-            new Models.ExperimentTag { Key = "purpose", Value = "wire-corpus" },
-        });
+        var id = await client.CreateExperimentAsync("wire-exp-main", tags: new Dictionary<string, string> { ["team"] = "sdk", ["purpose"] = "wire-corpus" });
         AssertReplayed(handler);
         Assert.Equal("1", id);
     }
@@ -54,17 +50,17 @@ public sealed class FacadeRequestTests
         using var client = Clients.Over(handler);
         var run = await client.GetRunAsync("977a7df01a09461b8bbd890ce1ca605e");
         AssertReplayed(handler);
-        Assert.Equal("977a7df01a09461b8bbd890ce1ca605e", run.Info!.RunId);
+        Assert.Equal("977a7df01a09461b8bbd890ce1ca605e", run.Info.RunId);
         Assert.True(JsonSemantics.EqualNullAsAbsent(RecordedAnswer(exchange, "run"), KiotaJson.Write(run)));
     }
 
     [Fact]
-    public async Task SearchRunsPageAsync_sends_the_search_and_returns_items_and_token()
+    public async Task SearchRunsAsync_pages_send_the_search_and_return_items_and_token()
     {
         var exchange = Exchange("0072");
         var handler = new ReplayHandler().Expect(exchange);
         using var client = Clients.Over(handler);
-        var page = await client.SearchRunsPageAsync(experimentIds: new[] { "1" }, filter: "metrics.acc > 0.1", orderBy: new[] { "start_time DESC" }, maxResults: 1);
+        var page = await client.SearchRunsAsync(["1"], "metrics.acc > 0.1", runViewType: null, maxResults: 1, orderBy: ["start_time DESC"]).AsPages().FirstAsync();
         AssertReplayed(handler);
         Assert.Single(page.Items);
         Assert.Equal((string?)RecordedAnswer(exchange, "next_page_token"), page.NextPageToken);
@@ -78,7 +74,7 @@ public sealed class FacadeRequestTests
         var recorded = RecordedBody(exchange, Models.LogBatch.CreateFromDiscriminatorValue);
         var handler = new ReplayHandler().Expect(exchange);
         using var client = Clients.Over(handler);
-        await client.LogBatchAsync(runId: recorded.RunId, metrics: recorded.Metrics);
+        await client.LogBatchAsync(recorded.RunId!, metrics: recorded.Metrics);
         AssertReplayed(handler);
     }
 
@@ -91,7 +87,7 @@ public sealed class FacadeRequestTests
         var version = await client.GetModelVersionByAliasAsync("wire-prompt-text", "production");
         AssertReplayed(handler);
         Assert.Equal("1", version.Version);
-        Assert.Contains(version.Tags!, t => t.Key == "mlflow.prompt.is_prompt" && t.Value == "true");
+        Assert.Contains(version.Tags, t => t.Key == "mlflow.prompt.is_prompt" && t.Value == "true");
     }
 
     [Fact]
@@ -111,7 +107,7 @@ public sealed class FacadeRequestTests
         var recorded = RecordedBody(exchange, Models.CreateWebhook.CreateFromDiscriminatorValue);
         var handler = new ReplayHandler().Expect(exchange);
         using var client = Clients.Over(handler);
-        var webhook = await client.CreateWebhookAsync(recorded.Name!, recorded.Url!, recorded.Events!, description: recorded.Description, secret: recorded.Secret, status: recorded.Status);
+        var webhook = await client.CreateWebhookAsync(recorded.Name, recorded.Url, recorded.Events, description: recorded.Description, secret: recorded.Secret, status: recorded.Status);
         AssertReplayed(handler);
         Assert.Equal((string?)RecordedAnswer(exchange, "webhook")!["webhook_id"], webhook.WebhookId);
     }
@@ -124,8 +120,8 @@ public sealed class FacadeRequestTests
         var handler = new ReplayHandler().Expect(upload).Expect(download);
         using var client = Clients.Over(handler);
         const string path = "1/977a7df01a09461b8bbd890ce1ca605e/artifacts/notes/readme.txt";
-        await client.UploadArtifactAsync(path, new MemoryStream(WireExchange.RawBytes(upload.Request)));
-        await using var stream = await client.DownloadArtifactAsync(path);
+        await client.ArtifactProxy.UploadArtifactAsync(path, new MemoryStream(WireExchange.RawBytes(upload.Request)));
+        await using var stream = await client.ArtifactProxy.DownloadArtifactAsync(path);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         AssertReplayed(handler);

@@ -93,9 +93,9 @@ public sealed class UnionTests
         budget.Switch(_ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, b => hit++);
         Assert.Equal(1, hit);
         // Literal-typed fields are enums.
-        Assert.IsType<Models.WebhookBudgetUnit>(budget.Data.BudgetUnit!.Value);
-        Assert.IsType<Models.WebhookBudgetDurationUnit>(budget.Data.DurationUnit!.Value);
-        Assert.IsType<Models.WebhookBudgetTargetScope>(budget.Data.TargetScope!.Value);
+        Assert.IsType<Models.WebhookBudgetUnit>(budget.Data.BudgetUnit);
+        Assert.IsType<Models.WebhookBudgetDurationUnit>(budget.Data.DurationUnit);
+        Assert.IsType<Models.WebhookBudgetTargetScope>(budget.Data.TargetScope);
     }
 
     [Fact]

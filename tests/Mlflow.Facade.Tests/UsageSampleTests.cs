@@ -1,5 +1,5 @@
 using Mlflow.Testing;
-using Models = Mlflow.Client.Models;
+using Mlflow.Client.Models;
 
 namespace Mlflow.Facade.Tests;
 
@@ -14,30 +14,29 @@ public sealed class UsageSampleTests
         using var mlflow = new MlflowClient(new MlflowClientOptions { TrackingUri = uri.ToString() });
 
         // --- sample start ---
-        var experimentId = await mlflow.CreateExperimentAsync("demo", tags: [new Models.ExperimentTag { Key = "team", Value = "sdk" }]);
-        var run = await mlflow.CreateRunAsync(experimentId: experimentId, runName: "first");
-        var runId = run.Info!.RunId!;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await mlflow.LogParamAsync("lr", "0.01", runId: runId);
-        await mlflow.LogBatchAsync(runId: runId, metrics: Enumerable.Range(0, 5).Select(i => new Models.Metric { Key = "loss", Value = 1.0 / (i + 1), Timestamp = now, Step = i }));
+        var experimentId = await mlflow.CreateExperimentAsync("demo", tags: new Dictionary<string, string> { ["team"] = "sdk" });
+        var run = await mlflow.CreateRunAsync(experimentId, runName: "first");
+        var runId = run.Info.RunId;
+        await mlflow.LogParamAsync(runId, "lr", "0.01");
+        await mlflow.LogBatchAsync(runId, metrics: Enumerable.Range(0, 5).Select(i => new Metric("loss", 1.0 / (i + 1), step: i)));
 
         var losses = new List<double>();
-        await foreach (var metric in mlflow.GetMetricHistoryAsync("loss", runId: runId, maxResults: 2)) // 3 pages
+        await foreach (var page in mlflow.GetMetricHistoryAsync(runId, "loss").AsPages(pageSizeHint: 2)) // 3 pages
         {
-            losses.Add(metric.Value!.Value);
+            losses.AddRange(page.Items.Select(m => m.Value));
         }
 
         var found = new List<string>();
-        await foreach (var r in mlflow.SearchRunsAsync(experimentIds: [experimentId], filter: "params.lr = '0.01'"))
+        await foreach (var r in mlflow.SearchRunsAsync([experimentId], filterString: "params.lr = '0.01'"))
         {
-            found.Add(r.Info!.RunId!);
+            found.Add(r.Info.RunId);
         }
         // --- sample end ---
 
         Assert.Equal(new[] { 1.0, 0.5, 1.0 / 3, 0.25, 0.2 }, losses);
         Assert.Equal(new[] { runId }, found);
         var fetched = await mlflow.GetRunAsync(runId);
-        Assert.Contains(fetched.Data!.Params!, p => p.Key == "lr" && p.Value == "0.01");
+        Assert.Contains(fetched.Data.Params, p => p.Key == "lr" && p.Value == "0.01");
     }
 
     [Fact]
@@ -49,7 +48,7 @@ public sealed class UsageSampleTests
 
         var model = await mlflow.CreateRegisteredModelAsync("churn");
         var version = await mlflow.CreateModelVersionAsync("churn", "mlflow-artifacts:/1/abc/artifacts/model");
-        await mlflow.SetRegisteredModelAliasAsync("churn", "champion", version.Version!);
+        await mlflow.SetRegisteredModelAliasAsync("churn", "champion", version.Version);
         var champion = await mlflow.GetModelVersionByAliasAsync("churn", "champion");
 
         Assert.Equal("churn", model.Name);

@@ -157,7 +157,7 @@ public sealed class RecordedDeliveryTests(ITestOutputHelper output)
         Assert.Equal("default", exceeded.Data.Workspace); // the policy's workspace, inside data
         Assert.Null(exceeded.Workspace); // the envelope's: the server ran without workspaces
         Assert.Equal(1704067200000, exceeded.Data.WindowStart);
-        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1704067200000), DateTimeOffset.FromUnixTimeMilliseconds(exceeded.Data.WindowStart!.Value));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1704067200000), DateTimeOffset.FromUnixTimeMilliseconds(exceeded.Data.WindowStart));
 
         var summary = Verify("0033").Payload!.Match(
             registeredModelCreated: p => "model " + p.Data.Name,

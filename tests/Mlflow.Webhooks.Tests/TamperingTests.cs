@@ -414,9 +414,9 @@ public sealed class TamperingTests
                 ? new WebhookPayload.PromptAliasDeleted(new PromptAliasDeletedPayload { Name = "p", Alias = "a" })
                 : new WebhookPayload.ModelVersionAliasCreated(new ModelVersionAliasCreatedPayload
                 {
-                    Name = data.GetProperty("name").GetString(),
-                    Alias = data.GetProperty("alias").GetString(),
-                    Version = data.GetProperty("version").GetString(),
+                    Name = data.GetProperty("name").GetString()!,
+                    Alias = data.GetProperty("alias").GetString()!,
+                    Version = data.GetProperty("version").GetString()!,
                 });
             return true;
         }

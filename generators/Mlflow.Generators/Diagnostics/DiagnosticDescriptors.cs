@@ -18,6 +18,13 @@ namespace Mlflow.Generators.Diagnostics
         public const string UnsupportedBodyId = "MLFG007";
         public const string InternalErrorId = "MLFG099";
         public const string UnionAsUntypedId = "MLFG100";
+        public const string FacadeInvalidId = "MLFG200";
+        public const string FacadeUnknownOperationId = "MLFG201";
+        public const string FacadeUnknownFieldId = "MLFG202";
+        public const string FacadeDuplicateId = "MLFG203";
+        public const string FacadeUndescribedId = "MLFG210";
+        public const string FacadeAbsentInSpecId = "MLFG211";
+        public const string FacadeAppendedFieldId = "MLFG212";
 
         private const string Category = "Mlflow.Generators";
 
@@ -38,6 +45,17 @@ namespace Mlflow.Generators.Diagnostics
             DiagnosticSeverity.Info,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor FacadeInvalid = Error(FacadeInvalidId, "The facade description is malformed");
+        public static readonly DiagnosticDescriptor FacadeUnknownOperation = Error(FacadeUnknownOperationId, "A facade description entry names an operation the spec does not have");
+        public static readonly DiagnosticDescriptor FacadeUnknownField = Error(FacadeUnknownFieldId, "A facade description entry names a field its operation does not have, or cannot be applied");
+        public static readonly DiagnosticDescriptor FacadeDuplicate = Error(FacadeDuplicateId, "Two facade methods have the same name on one client");
+        public static readonly DiagnosticDescriptor FacadeUndescribed = Info(FacadeUndescribedId, "An operation has no facade description entry; its method follows the fallback rules");
+        public static readonly DiagnosticDescriptor FacadeAbsentInSpec = Info(FacadeAbsentInSpecId, "A facade description entry names an operation or field absent from this (older) spec; skipped");
+        public static readonly DiagnosticDescriptor FacadeAppendedField = Info(FacadeAppendedFieldId, "A wire field is not in its method's description; appended as an optional parameter");
+
+        private static DiagnosticDescriptor Info(string id, string title) =>
+            new DiagnosticDescriptor(id, title, "{0}: {1}: {2}", Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
         private static DiagnosticDescriptor Error(string id, string title) =>
             new DiagnosticDescriptor(id, title, "{0}: {1}: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
@@ -54,6 +72,13 @@ namespace Mlflow.Generators.Diagnostics
                 case UnsupportedParameterId: return UnsupportedParameter;
                 case UnsupportedBodyId: return UnsupportedBody;
                 case UnionAsUntypedId: return UnionAsUntyped;
+                case FacadeInvalidId: return FacadeInvalid;
+                case FacadeUnknownOperationId: return FacadeUnknownOperation;
+                case FacadeUnknownFieldId: return FacadeUnknownField;
+                case FacadeDuplicateId: return FacadeDuplicate;
+                case FacadeUndescribedId: return FacadeUndescribed;
+                case FacadeAbsentInSpecId: return FacadeAbsentInSpec;
+                case FacadeAppendedFieldId: return FacadeAppendedField;
                 default: return InternalError;
             }
         }

@@ -1,28 +1,111 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text;
 using Mlflow.Generators.Helpers;
+using Mlflow.Generators.Json;
 using Mlflow.Generators.Model;
 
 namespace Mlflow.Generators.Emit
 {
     /// <summary>
-    /// Writes the facade: one partial file per tag with one async method per operation (plus a page method for paged
-    /// ones), and a support file with <c>Page&lt;T&gt;</c>, the facade catalog and the helpers the methods share.
+    /// Writes the facade: one partial file per client and area with one async method per described operation, and a
+    /// support file with the sub-client classes, their properties and the facade catalog. The fixed behaviour the
+    /// methods share (paging, path parameters, not-found rules, conversions) is ordinary source in the runtime
+    /// (<c>Mlflow.MlflowPageable&lt;T&gt;</c>, <c>Mlflow.FacadeSupport</c>); this emitter only writes what varies per operation.
     /// </summary>
     internal static class FacadeEmitter
     {
         private const string Task = "global::System.Threading.Tasks.Task";
         private const string Ct = "global::System.Threading.CancellationToken";
+        private const string Support = "global::Mlflow.FacadeSupport";
+        private const string Pageable = "global::Mlflow.MlflowPageable";
+        private const string Page = "global::Mlflow.Page";
+        private const string Generic = TypeCode.Generic;
 
-        public static string HintName(FacadeFilePlan f) => f.Namespace + "." + f.ClassName + ".Facade." + Identifiers.Pascal(f.Tag) + ".g.cs";
+        public static string HintName(FacadeFilePlan f) => f.Client.Namespace + "." + f.Client.ClassName + "." + Identifiers.Pascal(f.Area) + ".g.cs";
 
-        public static string SupportHintName(FacadeSupportPlan s) => s.Namespace + "." + s.ClassName + ".Facade.g.cs";
+        public static string SupportHintName(FacadeSupportPlan s) => s.Root.Namespace + "." + s.Root.ClassName + ".Facade.g.cs";
+
+        // ------------------------------------------------------------------------------------------ types
+
+        private static string ParameterType(FacadeParameterPlan p)
+        {
+            string type;
+            if (p.Conversion == FacadeConversion.Dictionary)
+            {
+                type = Generic + ".IReadOnlyDictionary<string, string>";
+            }
+            else
+            {
+                switch (p.Type.Kind)
+                {
+                    case UseKind.Array: type = Generic + ".IEnumerable<" + TypeCode.CsType(p.Type.Item!) + ">"; break;
+                    case UseKind.Map: type = Generic + ".IReadOnlyDictionary<string, " + TypeCode.CsType(p.Type.Item!) + ">"; break;
+                    default: type = TypeCode.CsType(p.Type); break;
+                }
+            }
+
+            return p.Required ? type : type + "?";
+        }
+
+        private static string ValueType(TypeUse t)
+        {
+            switch (t.Kind)
+            {
+                case UseKind.Array: return Generic + ".IReadOnlyList<" + TypeCode.CsType(t.Item!) + ">";
+                case UseKind.Map: return Generic + ".IReadOnlyDictionary<string, " + TypeCode.CsType(t.Item!) + ">";
+                default: return TypeCode.CsType(t);
+            }
+        }
+
+        /// <summary>The C# type of the method's result (inside Task, or the pageable).</summary>
+        private static string ResultType(FacadeMethodPlan m)
+        {
+            var r = m.Result;
+            var nullable = m.NotFound != NotFoundBehavior.Throw;
+            switch (r.Kind)
+            {
+                case FacadeResultKind.Whole: return TypeCode.CsType(r.Type!) + (nullable ? "?" : "");
+                case FacadeResultKind.Field: return ValueType(r.Type!) + (nullable || r.Presence == Presence.Optional ? "?" : "");
+                case FacadeResultKind.Collection: return Generic + ".IReadOnlyList<" + TypeCode.CsType(r.Type!.Item!) + ">";
+                case FacadeResultKind.Untyped: return TypeCode.Untyped + "?";
+                case FacadeResultKind.Stream: return "global::System.IO.Stream";
+                case FacadeResultKind.Text: return "string";
+                case FacadeResultKind.Paged: return Pageable + "<" + TypeCode.CsType(r.Type!) + ">";
+                default: return "";
+            }
+        }
+
+        private static string DefaultValue(FacadeParameterPlan p)
+        {
+            if (p.Default != FacadeDefaultKind.Constant || p.DefaultJson == null)
+            {
+                return "null";
+            }
+
+            if (p.DefaultMember != null)
+            {
+                return TypeCode.CsType(p.Type) + "." + p.DefaultMember;
+            }
+
+            var value = JsonReader.Parse(p.DefaultJson);
+            switch (value)
+            {
+                case JsonString s: return Identifiers.Literal(s.Value);
+                case JsonBool b: return b.Value ? "true" : "false";
+                case JsonNumber n: return p.Type.Kind == UseKind.Double && n.Raw.IndexOfAny(new[] { '.', 'e', 'E' }) < 0 ? n.Raw + ".0" : n.Raw;
+                default: return "null";
+            }
+        }
+
+        // ------------------------------------------------------------------------------------------ files
 
         public static string Emit(FacadeFilePlan file)
         {
             var w = new CodeWriter().Header();
-            w.Open("namespace " + file.Namespace);
-            w.Open("public sealed partial class " + file.ClassName);
+            w.Open("namespace " + file.Client.Namespace);
+            w.Open("public sealed partial class " + file.Client.ClassName);
             var first = true;
             foreach (var m in file.Methods)
             {
@@ -32,15 +115,13 @@ namespace Mlflow.Generators.Emit
                 }
 
                 first = false;
-                if (m.Paging == null)
+                if (m.Result.Kind == FacadeResultKind.Paged)
                 {
-                    EmitPlain(w, file, m);
+                    EmitPaged(w, m);
                 }
                 else
                 {
-                    EmitPage(w, file, m);
-                    w.Line();
-                    EmitSequence(w, file, m);
+                    EmitPlain(w, m);
                 }
             }
 
@@ -49,31 +130,34 @@ namespace Mlflow.Generators.Emit
             return w.ToString();
         }
 
-        private static IEnumerable<FacadeParameterPlan> Visible(FacadeMethodPlan m) => m.Parameters.Where(p => p.Conversion != "bound");
+        private static IEnumerable<FacadeParameterPlan> Visible(FacadeMethodPlan m) => m.Parameters.Where(p => p.Visible);
 
-        private static string Signature(IEnumerable<FacadeParameterPlan> parameters, string cancellation) =>
-            string.Join(", ", parameters.Select(p => p.CsType + " " + p.CsName + (p.Required ? "" : " = null")).Concat(new[] { cancellation + Ct + " cancellationToken = default" }));
+        private static string Signature(FacadeMethodPlan m, string cancellationPrefix) =>
+            string.Join(", ", Visible(m).Select(p => ParameterType(p) + " " + p.CsName + (p.Required ? "" : " = " + DefaultValue(p)))
+                .Concat(new[] { cancellationPrefix + Ct + " cancellationToken = default" }));
 
-        private static void Docs(CodeWriter w, FacadeMethodPlan m, IEnumerable<FacadeParameterPlan> parameters, string? extra, string returns)
+        private static void Docs(CodeWriter w, FacadeMethodPlan m, string returns)
         {
-            var summary = (m.Summary ?? m.OperationId).Trim();
-            w.Summary(summary + (extra == null ? "" : "\n" + extra), m.OperationId);
-            w.Line("/// <remarks>operationId <c>" + Identifiers.Xml(m.OperationId) + "</c>: " + Identifiers.Xml(m.HttpMethod + " " + m.Path) + ".</remarks>");
-            foreach (var p in parameters)
+            w.Line("/// <summary>");
+            w.Line("/// " + DocText(m.Summary));
+            w.Line("/// </summary>");
+            var since = m.Since == null ? "" : "Since MLflow " + Identifiers.Xml(m.Since) + ". ";
+            w.Line("/// <remarks>" + since + "Operation <c>" + Identifiers.Xml(m.OperationId) + "</c>: <c>" + Identifiers.Xml(m.HttpMethod + " " + m.Path) + "</c>.</remarks>");
+            foreach (var p in Visible(m))
             {
-                var text = (p.Description ?? "").Replace("\r", " ").Replace("\n", " ").Trim();
-                if (text.Length == 0)
-                {
-                    text = "The " + p.WireName + " " + (p.Target == FacadeTarget.Path ? "path parameter" : p.Target == FacadeTarget.Query ? "query parameter" : p.Target == FacadeTarget.Header ? "header" : "field") + ".";
-                }
-
-                w.Line("/// <param name=\"" + p.CsName.TrimStart('@') + "\">" + Identifiers.Xml(text) + "</param>");
+                w.Line("/// <param name=\"" + p.CsName.TrimStart('@') + "\">" + DocText(p.Doc) + "</param>");
             }
 
-            w.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");
+            w.Line("/// <param name=\"cancellationToken\">Cancels the request" + (m.Result.Kind == FacadeResultKind.Paged ? "s (combined with the enumeration's token)" : "") + ".</param>");
             if (returns.Length > 0)
             {
                 w.Line("/// <returns>" + returns + "</returns>");
+            }
+
+            w.Line("/// <exception cref=\"global::Mlflow.MlflowException\">MLflow answered with an error" + (m.NotFound == NotFoundBehavior.Throw ? "" : " other than not-found") + ", or could not be reached.</exception>");
+            if (Visible(m).Any(p => p.Check != FacadeCheck.None))
+            {
+                w.Line("/// <exception cref=\"global::System.ArgumentException\">A required argument is null or empty; nothing is sent.</exception>");
             }
 
             if (m.Deprecated)
@@ -82,56 +166,173 @@ namespace Mlflow.Generators.Emit
             }
         }
 
-        /// <summary>Statements that build the request and send it; the answer (if any) is in <c>response</c>.</summary>
-        private static void EmitCall(CodeWriter w, FacadeMethodPlan m, bool withPageSizeDefault)
+        /// <summary>Plain doc text: XML-escaped, <c>`code`</c> spans turned into &lt;c&gt; elements.</summary>
+        private static string DocText(string text)
         {
-            foreach (var p in m.Parameters.Where(p => p.Target == FacadeTarget.Path && p.Conversion != "bound"))
+            var escaped = Identifiers.Xml(text);
+            var sb = new StringBuilder(escaped.Length + 16);
+            var open = false;
+            foreach (var c in escaped)
             {
-                w.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(" + p.CsName + ");");
-            }
-
-            var bodyArg = "";
-            var model = m.Parameters.Where(p => p.Target == FacadeTarget.BodyField).ToList();
-            var whole = m.Parameters.FirstOrDefault(p => p.Target == FacadeTarget.WholeBody);
-            var stream = m.Parameters.FirstOrDefault(p => p.Target == FacadeTarget.Stream);
-            if (stream != null)
-            {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(" + stream.CsName + ");");
-                bodyArg = stream.CsName + ", ";
-            }
-            else if (whole != null)
-            {
-                if (whole.Conversion == "list")
+                if (c == '`')
                 {
-                    w.Line("var facadeBody = global::System.Linq.Enumerable.ToList(" + whole.CsName + " ?? throw new global::System.ArgumentNullException(nameof(" + whole.CsName + ")));");
+                    sb.Append(open ? "</c>" : "<c>");
+                    open = !open;
                 }
                 else
                 {
-                    w.Line("var facadeBody = " + whole.CsName + " ?? new " + TypeCode.Serialization + ".UntypedObject(new global::System.Collections.Generic.Dictionary<string, " + TypeCode.Untyped + ">());");
+                    sb.Append(c);
+                }
+            }
+
+            if (open)
+            {
+                sb.Append("</c>");
+            }
+
+            return sb.ToString();
+        }
+
+        private static string ReturnsDoc(FacadeMethodPlan m)
+        {
+            var text = m.ReturnsDoc.Length > 0 ? DocText(m.ReturnsDoc) : "";
+            switch (m.Result.Kind)
+            {
+                case FacadeResultKind.None:
+                    return text.Length > 0 ? text : "A task that completes when MLflow has answered.";
+                case FacadeResultKind.Paged:
+                    return (text.Length > 0 ? text + " " : "The items, ") + "as a sequence that requests the pages as it is enumerated (<c>AsPages</c> walks them page by page).";
+                default:
+                    if (text.Length == 0)
+                    {
+                        text = m.Result.WireName != null ? "The answer's <c>" + Identifiers.Xml(m.Result.WireName) + "</c>." : "The answer.";
+                    }
+
+                    return m.NotFound == NotFoundBehavior.Throw ? text : text + " Null when it does not exist.";
+            }
+        }
+
+        private static void EmitChecks(CodeWriter w, FacadeMethodPlan m)
+        {
+            foreach (var p in Visible(m))
+            {
+                switch (p.Check)
+                {
+                    case FacadeCheck.NotNullOrEmpty:
+                        w.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(" + p.CsName + ");");
+                        break;
+                    case FacadeCheck.NotNull:
+                        w.Line("global::System.ArgumentNullException.ThrowIfNull(" + p.CsName + ");");
+                        break;
+                }
+            }
+        }
+
+        /// <summary>The value expression for a parameter, converted to the member's wire type (lists copied once).</summary>
+        private static string Value(FacadeParameterPlan p, string name)
+        {
+            if (p.Conversion == FacadeConversion.Dictionary)
+            {
+                var tag = p.Type.Item!.Name;
+                return Support + ".Tags(" + name + ", static (k, v) => new " + tag + " { Key = k, Value = v })";
+            }
+
+            switch (p.Type.Kind)
+            {
+                case UseKind.Array: return p.Target == FacadeTarget.Query ? Support + ".ToArray(" + name + ")" : Support + ".ToList(" + name + ")";
+                case UseKind.Map: return Support + ".ToDictionary(" + name + ")";
+                default: return name;
+            }
+        }
+
+        private static bool IsValueType(TypeUse t) =>
+            t.Kind == UseKind.Int32 || t.Kind == UseKind.Int64 || t.Kind == UseKind.Double || t.Kind == UseKind.Boolean || t.Kind == UseKind.Enum || t.Kind == UseKind.DateTime;
+
+        private static bool NeedsCopy(FacadeParameterPlan p) => p.Conversion == FacadeConversion.Dictionary || p.Type.Kind == UseKind.Array || p.Type.Kind == UseKind.Map;
+
+        /// <summary>Converted lists and dictionaries are taken once, before the call (a paged method reuses them for every page).</summary>
+        private static Dictionary<string, string> EmitCopies(CodeWriter w, FacadeMethodPlan m)
+        {
+            var names = new Dictionary<string, string>();
+            foreach (var p in m.Parameters.Where(p => p.Visible && p.Role == FacadePagingRole.None && NeedsCopy(p)))
+            {
+                var local = "facade" + char.ToUpperInvariant(p.CsName.TrimStart('@')[0]) + p.CsName.TrimStart('@').Substring(1);
+                w.Line("var " + local + " = " + (p.Required ? Value(p, p.CsName) : p.CsName + " == null ? null : " + Value(p, p.CsName)) + ";");
+                names[p.CsName] = local;
+            }
+
+            return names;
+        }
+
+        /// <summary>The statements that assign the body fields, on the variable <c>facadeBody</c>.</summary>
+        private static void EmitBody(CodeWriter w, FacadeMethodPlan m, Dictionary<string, string> copies, string token, string size)
+        {
+            var whole = m.Parameters.FirstOrDefault(p => p.Target == FacadeTarget.WholeBody);
+            var stream = m.Parameters.FirstOrDefault(p => p.Target == FacadeTarget.StreamBody);
+            if (stream != null)
+            {
+                return;
+            }
+
+            if (whole != null)
+            {
+                if (whole.Type.Kind == UseKind.Array)
+                {
+                    w.Line("var facadeBody = " + copies[whole.CsName] + ";");
+                }
+                else
+                {
+                    w.Line("var facadeBody = " + whole.CsName + " ?? new " + TypeCode.Serialization + ".UntypedObject(new " + Generic + ".Dictionary<string, " + TypeCode.Untyped + ">());");
                 }
 
-                bodyArg = "facadeBody, ";
-            }
-            else if (m.BodyType != null)
-            {
-                var sets = model.Select(p => p.Member + " = " + Convert(p, m, withPageSizeDefault));
-                w.Line("var facadeBody = new " + m.BodyType + " { " + string.Join(", ", sets) + " };");
-                bodyArg = "facadeBody, ";
+                return;
             }
 
-            var query = m.Parameters.Where(p => p.Target == FacadeTarget.Query).ToList();
-            var headers = m.Parameters.Where(p => p.Target == FacadeTarget.Header).ToList();
-            var config = "";
-            if (query.Count > 0 || headers.Count > 0)
+            if (m.BodyModel == null || m.BodyModel.Kind != UseKind.Model)
             {
-                var parts = new List<string>();
-                parts.AddRange(query.Select(p => "rc.QueryParameters." + p.Member + " = " + Convert(p, m, withPageSizeDefault) + ";"));
-                parts.AddRange(headers.Select(p => p.Required
-                    ? "rc.Headers.Add(" + Identifiers.Literal(p.WireName) + ", " + p.CsName + ");"
-                    : "if (" + p.CsName + " != null) rc.Headers.Add(" + Identifiers.Literal(p.WireName) + ", " + p.CsName + ");"));
-                config = "rc => { " + string.Join(" ", parts) + " }, ";
+                return;
             }
 
+            w.Line("var facadeBody = new " + m.BodyModel.Name + "();");
+            foreach (var p in m.Parameters.Where(p => p.Target == FacadeTarget.BodyField))
+            {
+                Assign(w, "facadeBody." + p.Member, p, copies, token, size, p.MemberPresence != Presence.Optional);
+            }
+        }
+
+        private static void Assign(CodeWriter w, string target, FacadeParameterPlan p, Dictionary<string, string> copies, string token, string size, bool nonNullableMember)
+        {
+            if (p.Role == FacadePagingRole.PageToken)
+            {
+                w.Line(nonNullableMember ? "if (" + token + " != null) " + target + " = " + token + ";" : target + " = " + token + ";");
+                return;
+            }
+
+            if (p.Role == FacadePagingRole.PageSize)
+            {
+                var cast = p.Type.Kind == UseKind.Int64 ? "(long)" : "";
+                w.Line(nonNullableMember || cast.Length > 0 ? "if (" + size + " != null) " + target + " = " + cast + size + ".Value;" : target + " = " + size + ";");
+                return;
+            }
+
+            var value = copies.TryGetValue(p.CsName, out var copy) ? copy : p.CsName;
+            if (p.Default == FacadeDefaultKind.NowMillis)
+            {
+                w.Line(target + " = " + value + " ?? " + Support + ".NowMillis();");
+            }
+            else if (p.Required || !nonNullableMember)
+            {
+                w.Line(target + " = " + value + ";");
+            }
+            else
+            {
+                w.Line("if (" + value + " != null) " + target + " = " + value + (IsValueType(p.Type) ? ".Value" : "") + ";");
+            }
+        }
+
+        /// <summary>The builder expression and the request-configuration lambda (query and headers), or "".</summary>
+        private static (string Builder, string Config) Request(FacadeMethodPlan m, Dictionary<string, string> copies, string token, string size)
+        {
             string builder;
             if (m.BuilderIsRoot)
             {
@@ -140,138 +341,178 @@ namespace Mlflow.Generators.Emit
             else
             {
                 var path = m.Parameters.Where(p => p.Target == FacadeTarget.Path).Select(p => "(" + Identifiers.Literal(p.Member) + ", " + p.CsName + ")");
-                builder = "new " + m.BuilderFullName + "(FacadePathParameters(" + string.Join(", ", path) + "), RequestAdapter)";
+                builder = "new " + m.BuilderFullName + "(" + Support + ".PathParameters(RequestAdapter" + string.Concat(path.Select(x => ", " + x)) + "), RequestAdapter)";
             }
 
-            var call = "await " + builder + "." + m.BuilderMethod + "(" + bodyArg + config + "cancellationToken: cancellationToken).ConfigureAwait(false);";
-            var returnsValue = m.Result.Kind != FacadeResultKind.None || m.Paging != null;
-            w.Line(returnsValue ? "var facadeResponse = " + call : call);
+            var query = m.Parameters.Where(p => p.Target == FacadeTarget.Query).ToList();
+            var headers = m.Parameters.Where(p => p.Target == FacadeTarget.Header).ToList();
+            if (query.Count == 0 && headers.Count == 0)
+            {
+                return (builder, "");
+            }
+
+            var lines = new CodeWriter();
+            foreach (var q in query)
+            {
+                Assign(lines, "facadeRequest.QueryParameters." + q.Member, q, copies, token, size, false);
+            }
+
+            foreach (var h in headers)
+            {
+                lines.Line(h.Required
+                    ? "facadeRequest.Headers.Add(" + Identifiers.Literal(h.WireName) + ", " + h.CsName + ");"
+                    : "if (" + h.CsName + " != null) facadeRequest.Headers.Add(" + Identifiers.Literal(h.WireName) + ", " + h.CsName + ");");
+            }
+
+            var body = lines.ToString().TrimEnd('\n').Split('\n').Select(l => l.Trim());
+            return (builder, "facadeRequest => { " + string.Join(" ", body) + " }, ");
         }
 
-        private static string Convert(FacadeParameterPlan p, FacadeMethodPlan m, bool withPageSizeDefault)
+        private static string BodyArgument(FacadeMethodPlan m)
         {
-            var value = p.CsName;
-            if (withPageSizeDefault && m.Paging?.DefaultMaxResults != null && p.CsName == m.Paging.MaxResultsParameter)
+            var stream = m.Parameters.FirstOrDefault(p => p.Target == FacadeTarget.StreamBody);
+            if (stream != null)
             {
-                // Hand-written page size (see ExtrasPlanner.DefaultPageSizes): the server would otherwise not page.
-                return value + " ?? " + m.Paging.DefaultMaxResults;
+                return stream.CsName + ", ";
             }
 
-            switch (p.Conversion)
-            {
-                case "list": return p.Required ? "global::System.Linq.Enumerable.ToList(" + value + ")" : value + " == null ? null : global::System.Linq.Enumerable.ToList(" + value + ")";
-                case "dict": return p.Required ? "global::System.Linq.Enumerable.ToDictionary(" + value + ", static e => e.Key, static e => e.Value)" : value + " == null ? null : global::System.Linq.Enumerable.ToDictionary(" + value + ", static e => e.Key, static e => e.Value)";
-                case "array": return p.Required ? "global::System.Linq.Enumerable.ToArray(" + value + ")" : value + " == null ? null : global::System.Linq.Enumerable.ToArray(" + value + ")";
-                default: return value;
-            }
+            return m.Parameters.Any(p => p.Target == FacadeTarget.WholeBody) || (m.BodyModel?.Kind == UseKind.Model) ? "facadeBody, " : "";
         }
 
-        private static void EmitPlain(CodeWriter w, FacadeFilePlan file, FacadeMethodPlan m)
+        private static void EmitPlain(CodeWriter w, FacadeMethodPlan m)
         {
-            var r = m.Result;
-            var returnType = r.Kind == FacadeResultKind.None ? Task : Task + "<" + r.Type + ">";
-            string returns;
-            switch (r.Kind)
+            var result = ResultType(m);
+            Docs(w, m, ReturnsDoc(m));
+            w.Open("public async " + (result.Length == 0 ? Task : Task + "<" + result + ">") + " " + m.Name + "Async(" + Signature(m, "") + ")");
+            EmitChecks(w, m);
+            var copies = EmitCopies(w, m);
+            EmitBody(w, m, copies, "null", "null");
+            var (builder, config) = Request(m, copies, "null", "null");
+            var call = "await " + builder + "." + m.BuilderMethod + "(" + BodyArgument(m) + config + "cancellationToken: cancellationToken).ConfigureAwait(false);";
+            var hasValue = m.Result.Kind != FacadeResultKind.None;
+            var guarded = m.NotFound != NotFoundBehavior.Throw;
+            if (guarded)
             {
-                case FacadeResultKind.None: returns = "A task that completes when the server has answered."; break;
-                case FacadeResultKind.Field: returns = "The answer's <c>" + Identifiers.Xml(r.FieldWire!) + "</c>" + (r.Fallback == "empty-list" || r.Fallback == "empty-map" ? " (empty when the server leaves it out)." : r.Fallback == "default" ? " (the proto default when the server leaves it out)." : "."); break;
-                case FacadeResultKind.Stream: returns = "The response body; dispose it."; break;
-                default: returns = "The answer."; break;
+                w.Open("try");
             }
 
-            Docs(w, m, Visible(m), null, returns);
-            w.Open("public async " + returnType + " " + m.Name + "Async(" + Signature(Visible(m), "") + ")");
-            EmitCall(w, m, false);
-            var missing = "FacadeMissing(" + Identifiers.Literal(m.OperationId) + ", " + (r.FieldWire == null ? "null" : Identifiers.Literal(r.FieldWire)) + ")";
-            switch (r.Kind)
+            w.Line(hasValue ? "var facadeResponse = " + call : call);
+            var missing = Support + ".NoAnswer(" + Identifiers.Literal(m.OperationId) + ")";
+            switch (m.Result.Kind)
             {
                 case FacadeResultKind.Whole:
                 case FacadeResultKind.Stream:
                     w.Line("return facadeResponse ?? throw " + missing + ";");
                     break;
+                case FacadeResultKind.Text:
+                    w.Line("return await " + Support + ".ReadTextAsync(facadeResponse, cancellationToken).ConfigureAwait(false);");
+                    break;
                 case FacadeResultKind.Collection:
-                    w.Line("return facadeResponse ?? new " + r.Type + "();");
+                    w.Line("return facadeResponse ?? new " + TypeCode.CsType(m.Result.Type!) + "();");
                     break;
                 case FacadeResultKind.Untyped:
                     w.Line("return facadeResponse;");
                     break;
                 case FacadeResultKind.Field:
-                    switch (r.Fallback)
-                    {
-                        case "required": w.Line("return facadeResponse?." + r.Field + " ?? throw " + missing + ";"); break;
-                        case "empty-list":
-                        case "empty-map": w.Line("return facadeResponse?." + r.Field + " ?? new " + r.Type + "();"); break;
-                        case "default": w.Line("return facadeResponse?." + r.Field + " ?? default;"); break;
-                        default: w.Line("return facadeResponse?." + r.Field + ";"); break;
-                    }
-
+                    w.Line(m.Result.Presence == Presence.Optional
+                        ? "return facadeResponse?." + m.Result.Member + ";"
+                        : "return (facadeResponse ?? throw " + missing + ")." + m.Result.Member + ";");
                     break;
+            }
+
+            if (guarded)
+            {
+                w.Close();
+                w.Open("catch (global::Mlflow.MlflowException facadeError) when (" + Support + ".IsNotFound(facadeError, " + (m.NotFound == NotFoundBehavior.ReturnNullIncludingUnknownAlias ? "true" : "false") + "))");
+                w.Line(hasValue ? "return null;" : "return;");
+                w.Close();
             }
 
             w.Close();
         }
 
-        private static void EmitPage(CodeWriter w, FacadeFilePlan file, FacadeMethodPlan m)
+        private static void EmitPaged(CodeWriter w, FacadeMethodPlan m)
         {
             var p = m.Paging!;
-            var page = "global::" + file.Namespace + ".Page<" + p.ItemType + ">";
-            Docs(w, m, Visible(m), "Returns one page; " + m.Name + "Async follows the page tokens.", "The page's items and the token of the next page (null on the last page).");
-            w.Open("public async " + Task + "<" + page + "> " + m.Name + "PageAsync(" + Signature(Visible(m), "") + ")");
-            EmitCall(w, m, true);
-            w.Line("return new " + page + "((global::System.Collections.Generic.IReadOnlyList<" + p.ItemType + ">?)facadeResponse?." + p.ItemsMember + " ?? global::System.Array.Empty<" + p.ItemType + ">(), string.IsNullOrEmpty(facadeResponse?." + p.NextTokenMember + ") ? null : facadeResponse!." + p.NextTokenMember + ");");
+            var item = TypeCode.CsType(p.ItemType);
+            Docs(w, m, ReturnsDoc(m));
+            w.Open("public " + ResultType(m) + " " + m.Name + "Async(" + Signature(m, "") + ")");
+            EmitChecks(w, m);
+            var copies = EmitCopies(w, m);
+            var start = m.Parameters.FirstOrDefault(x => x.Visible && x.Role == FacadePagingRole.PageToken);
+            var cap = m.Parameters.FirstOrDefault(x => x.Visible && x.Role == FacadePagingRole.PageSize);
+            w.Line("return new " + Pageable + "<" + item + ">(" + Identifiers.Literal(m.OperationId) + ", async (facadeToken, facadeSize, facadeCancellation) =>");
+            w.Line("{");
+            using (new Indent(w))
+            {
+                EmitBody(w, m, copies, "facadeToken", "facadeSize");
+                var (builder, config) = Request(m, copies, "facadeToken", "facadeSize");
+                w.Line("var facadeResponse = await " + builder + "." + m.BuilderMethod + "(" + BodyArgument(m) + config + "cancellationToken: facadeCancellation).ConfigureAwait(false);");
+                w.Line("return new " + Page + "<" + item + ">(facadeResponse?." + p.ItemsMember + " ?? (" + Generic + ".IReadOnlyList<" + item + ">)global::System.Array.Empty<" + item + ">(), " + Support + ".Token(facadeResponse?." + p.NextTokenMember + "));");
+            }
+
+            var capValue = cap == null ? "null" : cap.Type.Kind == UseKind.Int64 ? "(int?)" + cap.CsName : cap.CsName;
+            w.Line("}, " + capValue + ", " + (start?.CsName ?? "null") + ", " + (p.DefaultPageSize?.ToString(CultureInfo.InvariantCulture) ?? "null") + ", cancellationToken);");
             w.Close();
         }
 
-        private static void EmitSequence(CodeWriter w, FacadeFilePlan file, FacadeMethodPlan m)
+        /// <summary>Indents the writer for a block written without braces of its own.</summary>
+        private readonly struct Indent : System.IDisposable
         {
-            var p = m.Paging!;
-            var parameters = Visible(m).Where(x => x.CsName != p.TokenParameter).ToList();
-            Docs(w, m, parameters, "Enumerates every item, requesting the following pages as the enumeration proceeds (" + m.Name + "PageAsync gives one page).", "The items of all pages.");
-            w.Open("public async global::System.Collections.Generic.IAsyncEnumerable<" + p.ItemType + "> " + m.Name + "Async(" + Signature(parameters, "[global::System.Runtime.CompilerServices.EnumeratorCancellation] ") + ")");
-            w.Line("string? facadeToken = null;");
-            w.Open("do");
-            var args = parameters.Select(x => x.CsName + ": " + x.CsName).Concat(new[] { p.TokenParameter + ": facadeToken", "cancellationToken: cancellationToken" });
-            w.Line("var facadePage = await " + m.Name + "PageAsync(" + string.Join(", ", args) + ").ConfigureAwait(false);");
-            w.Open("foreach (var facadeItem in facadePage.Items)");
-            w.Line("yield return facadeItem;");
-            w.Close();
-            w.Open("if (facadePage.NextPageToken != null && facadePage.NextPageToken == facadeToken)");
-            w.Line("throw new global::System.InvalidOperationException(\"The server answered " + m.OperationId + " with the page token it was sent; stopping instead of looping.\");");
-            w.Close();
-            w.Line("facadeToken = facadePage.NextPageToken;");
-            w.Close("while (facadeToken != null);");
-            w.Close();
+            private readonly CodeWriter _w;
+
+            public Indent(CodeWriter w)
+            {
+                _w = w;
+                _w.Indent();
+            }
+
+            public void Dispose() => _w.Dedent();
         }
+
+        // ------------------------------------------------------------------------------------------ support
 
         public static string EmitSupport(FacadeSupportPlan s)
         {
             var w = new CodeWriter().Header();
-            w.Open("namespace " + s.Namespace);
-            w.Line("/// <summary>One page of a paged MLflow list or search.</summary>");
-            w.Line("/// <typeparam name=\"T\">The item type.</typeparam>");
-            w.Line("/// <param name=\"Items\">The items of this page (possibly none, even when more pages follow).</param>");
-            w.Line("/// <param name=\"NextPageToken\">The token of the next page, or null on the last page.</param>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-            w.Open("public sealed record Page<T>(global::System.Collections.Generic.IReadOnlyList<T> Items, string? NextPageToken)");
-            w.Line("/// <summary>True when another page follows.</summary>");
-            w.Line("public bool HasMore => NextPageToken != null;");
+            w.Open("namespace " + s.Root.Namespace);
+            w.Open("public sealed partial class " + s.Root.ClassName);
+            foreach (var c in s.SubClients)
+            {
+                w.Line("/// <summary>" + DocText(c.Summary) + "</summary>");
+                w.Line("public " + c.ClassName + " " + c.Property + " => field ??= new " + c.ClassName + "(this);");
+                w.Line();
+            }
+
             w.Close();
+            foreach (var c in s.SubClients)
+            {
+                w.Line();
+                w.Line("/// <summary>" + DocText(c.Summary) + " Reached through <see cref=\"" + s.Root.ClassName + "." + c.Property + "\"/>; shares its HTTP pipeline.</summary>");
+                w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
+                w.Open("public sealed partial class " + c.ClassName);
+                w.Line("private readonly " + s.Root.ClassName + " owner;");
+                w.Line();
+                w.Line("internal " + c.ClassName + "(" + s.Root.ClassName + " owner) => this.owner = owner;");
+                w.Line();
+                w.Line("/// <summary>The Kiota request adapter of the client this belongs to.</summary>");
+                w.Line("public global::Microsoft.Kiota.Abstractions.IRequestAdapter RequestAdapter => owner.RequestAdapter;");
+                w.Close();
+            }
+
             w.Line();
-            w.Line("/// <summary>What the generated facade of <see cref=\"" + s.ClassName + "\"/> covers: the wrapped operations and the skipped ones with the reason.</summary>");
+            w.Line("/// <summary>What the generated facade covers: the operations with a method (and where) and the skipped ones with the reason.</summary>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-            w.Open("public static class " + s.ClassName + "FacadeCatalog");
+            w.Open("public static class " + s.Root.ClassName + "FacadeCatalog");
             w.Line("/// <summary>The number of operations in the spec.</summary>");
             w.Line("public const int OperationCount = " + s.OperationCount + ";");
             w.Line();
-            w.Line("/// <summary>The number of facade methods (a paged operation has two: the sequence and the page method).</summary>");
-            w.Line("public const int MethodCount = " + s.MethodCount + ";");
-            w.Line();
-            w.Line("/// <summary>The operationIds that have a facade method.</summary>");
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> Wrapped { get; } = new string[]");
+            w.Line("/// <summary>The facade methods: operationId, client class, method name, and whether the facade description reviews it.</summary>");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<(string OperationId, string Client, string Method, bool Described)> Methods { get; } = new (string, string, string, bool)[]");
             w.Line("{");
-            foreach (var id in s.Wrapped)
+            foreach (var e in s.Wrapped)
             {
-                w.Line("    " + Identifiers.Literal(id) + ",");
+                w.Line("    (" + Identifiers.Literal(e.OperationId) + ", " + Identifiers.Literal(e.Client) + ", " + Identifiers.Literal(e.Method) + ", " + (e.Described ? "true" : "false") + "),");
             }
 
             w.Line("};");
@@ -285,21 +526,6 @@ namespace Mlflow.Generators.Emit
             }
 
             w.Line("};");
-            w.Close();
-            w.Line();
-            w.Open("public sealed partial class " + s.ClassName);
-            w.Open("private global::System.Collections.Generic.Dictionary<string, object> FacadePathParameters(params (string Variable, string Value)[] values)");
-            w.Line("var parameters = new global::System.Collections.Generic.Dictionary<string, object> { [\"baseurl\"] = RequestAdapter.BaseUrl ?? string.Empty };");
-            w.Open("foreach (var (variable, value) in values)");
-            w.Line("parameters[variable] = value;");
-            w.Close();
-            w.Line("return parameters;");
-            w.Close();
-            w.Line();
-            w.Line("private static global::System.InvalidOperationException FacadeMissing(string operationId, string? field) =>");
-            w.Line("    new global::System.InvalidOperationException(field == null");
-            w.Line("        ? \"The server's answer to \" + operationId + \" has no body.\"");
-            w.Line("        : \"The server's answer to \" + operationId + \" has no '\" + field + \"'.\");");
             w.Close();
             w.Close();
             return w.ToString();

@@ -6,6 +6,79 @@ namespace Mlflow.Generators.Emit
     /// <summary>Writes a Kiota model class: IParsable + IAdditionalDataHolder (error models also derive from ApiException).</summary>
     internal static class ModelEmitter
     {
+        /// <summary>The property's doc, with what reading it gives when the server leaves the field out.</summary>
+        private static string? PropertyDoc(PropertyPlan p)
+        {
+            var text = string.IsNullOrWhiteSpace(p.Description) ? null : p.Description!.Trim();
+            string? absent = null;
+            switch (p.Presence)
+            {
+                case Presence.Collection:
+                    absent = "Never null: empty when the field is absent.";
+                    break;
+                case Presence.Required:
+                    var why = p.AlwaysWritten ? "MLflow always writes it" : "MLflow requires it";
+                    absent = IsReference(p.Type)
+                        ? why + "; reading it while it is not set throws MlflowMissingFieldException naming the type and field."
+                        : why + "; while it is not set, reading it gives the proto default (" + DefaultText(p.Type) + ").";
+                    break;
+            }
+
+            if (absent == null)
+            {
+                return text;
+            }
+
+            return (text ?? "The " + p.WireName + " field.") + "\n" + absent;
+        }
+
+        private static bool IsReference(TypeUse t) => t.Kind == UseKind.String || t.Kind == UseKind.Model || t.Kind == UseKind.Bytes;
+
+        private static string DefaultText(TypeUse t)
+        {
+            switch (t.Kind)
+            {
+                case UseKind.Boolean: return "false";
+                case UseKind.Enum: return "the enum's first value";
+                case UseKind.DateTime: return "the Unix epoch";
+                default: return "0";
+            }
+        }
+
+        private static void EmitProperty(CodeWriter w, ModelPlan m, PropertyPlan p, string rootNamespace)
+        {
+            var type = TypeCode.CsType(p.Type);
+            switch (p.Presence)
+            {
+                case Presence.Optional:
+                    w.Line("public " + type + "? " + p.CsName + " { get; set; }");
+                    return;
+                case Presence.Collection:
+                    w.Line("public " + type + " " + p.CsName + " { get => " + p.Storage + " ??= new " + type + "(); set => " + p.Storage + " = value; }");
+                    break;
+                default:
+                    string fallback;
+                    if (IsReference(p.Type))
+                    {
+                        fallback = "throw new global::" + rootNamespace + ".Serialization.MlflowMissingFieldException(" + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
+                    }
+                    else if (p.Type.Kind == UseKind.DateTime)
+                    {
+                        fallback = "global::System.DateTimeOffset.UnixEpoch";
+                    }
+                    else
+                    {
+                        fallback = "default";
+                    }
+
+                    w.Line("public " + type + " " + p.CsName + " { get => " + p.Storage + " ?? " + fallback + "; set => " + p.Storage + " = value; }");
+                    break;
+            }
+
+            w.Line();
+            w.Line("private " + type + "? " + p.Storage + ";");
+        }
+
         public static string HintName(ModelPlan m) => m.Namespace + "." + m.ClassName + ".g.cs";
 
         public static string Emit(ModelPlan m, string rootNamespace)
@@ -30,13 +103,13 @@ namespace Mlflow.Generators.Emit
             foreach (var p in m.Properties)
             {
                 w.Line();
-                w.Summary(p.Description, "The " + p.WireName + " field.");
+                w.Summary(PropertyDoc(p), "The " + p.WireName + " field.");
                 if (p.Deprecated)
                 {
                     w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
                 }
 
-                w.Line("public " + TypeCode.CsType(p.Type) + "? " + p.CsName + " { get; set; }");
+                EmitProperty(w, m, p, rootNamespace);
             }
 
             if (m.IsError)
@@ -47,7 +120,7 @@ namespace Mlflow.Generators.Emit
                     {
                         w.Line();
                         w.Line("/// <summary>The error message (the <c>message</c> field).</summary>");
-                        w.Line("public override string Message { get => MessageEscaped ?? string.Empty; }");
+                        w.Line("public override string Message { get => " + p.Storage + " ?? string.Empty; }");
                     }
                 }
             }
@@ -87,7 +160,7 @@ namespace Mlflow.Generators.Emit
             for (var i = 0; i < m.Properties.Count; i++)
             {
                 var p = m.Properties[i];
-                w.Line("case " + i + ": return n => { " + TypeCode.Read(p.Type, p.CsName, p.WireName, rootNamespace) + " };");
+                w.Line("case " + i + ": return n => { " + TypeCode.Read(p.Type, p.Storage, p.WireName, rootNamespace) + " };");
             }
 
             w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
@@ -100,7 +173,7 @@ namespace Mlflow.Generators.Emit
             w.Line("_ = writer ?? throw new global::System.ArgumentNullException(nameof(writer));");
             foreach (var p in m.Properties)
             {
-                w.Line(TypeCode.Write(p.Type, "writer", Identifiers.Literal(p.WireName), p.CsName, rootNamespace));
+                w.Line(TypeCode.Write(p.Type, "writer", Identifiers.Literal(p.WireName), p.Storage, rootNamespace));
             }
 
             w.Open("if (Mlflow_AdditionalData is { Count: > 0 })");

@@ -17,6 +17,7 @@ namespace Mlflow.Generators.Emit
                 ("QueryValues", rootNamespace + ".Serialization.QueryValues.g.cs", ""),
                 ("MlflowOperation", rootNamespace + ".MlflowOperation.g.cs", ""),
                 ("MlflowErrorMapping", rootNamespace + ".MlflowErrorMapping.g.cs", ""),
+                ("MlflowMissingFieldException", rootNamespace + ".Serialization.MlflowMissingFieldException.g.cs", ""),
             };
             var result = new (string, string)[files.Length];
             for (var i = 0; i < files.Length; i++)

@@ -28,6 +28,20 @@ namespace Mlflow.Generators.Helpers
             return this;
         }
 
+        /// <summary>Indents what follows by one level (for blocks whose braces are written by hand).</summary>
+        public CodeWriter Indent()
+        {
+            _indent++;
+            return this;
+        }
+
+        /// <summary>Undoes <see cref="Indent"/>.</summary>
+        public CodeWriter Dedent()
+        {
+            _indent--;
+            return this;
+        }
+
         public CodeWriter Close(string suffix = "")
         {
             _indent--;

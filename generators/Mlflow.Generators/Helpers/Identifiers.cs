@@ -125,6 +125,25 @@ namespace Mlflow.Generators.Helpers
         }
 
         /// <summary>Escapes text for an XML doc comment.</summary>
+        /// <summary>True for a plain C# identifier (ASCII letters, digits and underscores, not starting with a digit).</summary>
+        public static bool IsIdentifier(string text)
+        {
+            if (string.IsNullOrEmpty(text) || char.IsDigit(text[0]))
+            {
+                return false;
+            }
+
+            foreach (var c in text)
+            {
+                if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         /// <summary>A C# string literal.</summary>

@@ -27,8 +27,28 @@ namespace Mlflow.Generators.Model
     /// <summary>A resolved C# type. <see cref="Name"/> is the fully qualified (global::) name of a model or enum.</summary>
     internal sealed record TypeUse(UseKind Kind, string? Name = null, TypeUse? Item = null);
 
+    /// <summary>Whether a model property can be absent, and what reading it gives then.</summary>
+    internal enum Presence
+    {
+        /// <summary>May be absent: a nullable property (<c>null</c> when absent).</summary>
+        Optional,
+        /// <summary>
+        /// Required by the schema or always written by MLflow (<c>x-mlflow-always-written</c>): a non-nullable
+        /// property; when absent, strings and messages raise a clear error naming the type and field, numbers,
+        /// booleans and enums give the proto default.
+        /// </summary>
+        Required,
+        /// <summary>A list or map: non-nullable, empty when absent (proto's repeated and map fields).</summary>
+        Collection,
+    }
+
     /// <summary>A property of a generated model.</summary>
-    internal sealed record PropertyPlan(string WireName, string CsName, TypeUse Type, string? Description, bool Deprecated);
+    /// <param name="AlwaysWritten">Required because MLflow always writes it in answers (rather than because requests must carry it).</param>
+    internal sealed record PropertyPlan(string WireName, string CsName, TypeUse Type, string? Description, bool Deprecated, Presence Presence = Presence.Optional, bool AlwaysWritten = false)
+    {
+        /// <summary>The member that holds the value: the property itself for optional ones, else its backing field.</summary>
+        public string Storage => Presence == Presence.Optional ? CsName : "Mlflow_" + CsName;
+    }
 
     /// <summary>A model class (IParsable + IAdditionalDataHolder); error models also derive from ApiException.</summary>
     internal sealed record ModelPlan(string Namespace, string ClassName, string? Description, bool Deprecated, bool IsError, EquatableArray<PropertyPlan> Properties);

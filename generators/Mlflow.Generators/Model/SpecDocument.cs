@@ -57,6 +57,7 @@ namespace Mlflow.Generators.Model
     }
 
     /// <summary>One property of an object schema.</summary>
+    /// <param name="AlwaysWritten">Listed in the schema's <c>x-mlflow-always-written</c>: MLflow writes it in every answer.</param>
     internal sealed record PropertySpec(
         string Name,
         TypeSpec Type,
@@ -65,7 +66,8 @@ namespace Mlflow.Generators.Model
         bool Deprecated,
         string? ExampleJson,
         EquatableArray<ExtensionSpec> Extensions,
-        string Pointer);
+        string Pointer,
+        bool AlwaysWritten = false);
 
     /// <summary>A component schema (or an inline object/enum schema hoisted under a derived name).</summary>
     internal sealed record SchemaSpec(

@@ -447,6 +447,22 @@ namespace Mlflow.Generators.Parser
                 }
             }
 
+            var alwaysWritten = new HashSet<string>(StringComparer.Ordinal);
+            if (node.GetArray("x-mlflow-always-written") is JsonArray written)
+            {
+                foreach (var w in written.Items)
+                {
+                    if (w is JsonString s)
+                    {
+                        alwaysWritten.Add(s.Value);
+                    }
+                    else
+                    {
+                        Error(DiagnosticDescriptors.UnsupportedId, w, pointer + "/x-mlflow-always-written", "x-mlflow-always-written lists field names (strings)");
+                    }
+                }
+            }
+
             var list = new List<PropertySpec>();
             if (node.GetObject("properties") is JsonObject props)
             {
@@ -475,8 +491,14 @@ namespace Mlflow.Generators.Parser
                         propNode.GetBool("deprecated"),
                         propNode.Get("example") is JsonNode ex ? JsonText.Write(ex) : null,
                         Extensions(propNode),
-                        propPointer));
+                        propPointer,
+                        alwaysWritten.Remove(p.Key)));
                 }
+            }
+
+            foreach (var missing in alwaysWritten)
+            {
+                Error(DiagnosticDescriptors.UnsupportedId, node.Get("x-mlflow-always-written"), pointer + "/x-mlflow-always-written", "x-mlflow-always-written names '" + missing + "', which is not a property of the schema");
             }
 
             return list.ToEquatableArray();

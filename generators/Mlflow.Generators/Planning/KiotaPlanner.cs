@@ -141,10 +141,36 @@ namespace Mlflow.Generators.Planning
                 name = Identifiers.Unique(name, taken);
                 var type = Resolve(p.Type, 0);
                 type = Simplify(type, p.Pointer);
-                props.Add(new PropertyPlan(p.Name, name, type, p.Description, p.Deprecated));
+                props.Add(new PropertyPlan(p.Name, name, type, p.Description, p.Deprecated, PresenceOf(p, type), p.AlwaysWritten));
             }
 
             return new ModelPlan(_modelsNamespace, className, schema.Description, schema.Deprecated, isError, props.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// Lists and maps are never null (proto leaves empty ones out); fields the schema requires or MLflow always writes
+        /// (<c>x-mlflow-always-written</c>) are non-nullable unless the schema allows <c>null</c>; the rest are nullable.
+        /// Untyped JSON stays nullable: nothing distinguishes an absent value from a JSON null.
+        /// </summary>
+        private static Presence PresenceOf(PropertySpec property, TypeUse type)
+        {
+            if (property.Type.Nullable)
+            {
+                // The schema allows JSON null (the Deployments server writes unset fields as null): keep null readable.
+                return Presence.Optional;
+            }
+
+            switch (type.Kind)
+            {
+                case UseKind.Array:
+                case UseKind.Map:
+                    return Presence.Collection;
+                case UseKind.Any:
+                case UseKind.Stream:
+                    return Presence.Optional;
+                default:
+                    return property.Required || property.AlwaysWritten ? Presence.Required : Presence.Optional;
+            }
         }
 
         /// <summary>Containers of containers are kept as untyped JSON (lossless), with an informational diagnostic.</summary>

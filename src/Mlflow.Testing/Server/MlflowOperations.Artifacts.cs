@@ -66,7 +66,7 @@ internal sealed partial class MlflowOperations
             {
                 Root_uri = run.ArtifactUri,
                 Files = ListChildren(directory)
-                    .Select(c => new G.FileInfo { Path = relative.Length == 0 ? c.Name : relative + "/" + c.Name, Is_dir = c.IsDir, File_size = c.Size })
+                    .Select(c => new G.ArtifactInfo { Path = relative.Length == 0 ? c.Name : relative + "/" + c.Name, Is_dir = c.IsDir, File_size = c.Size })
                     .ToList(),
             };
         }

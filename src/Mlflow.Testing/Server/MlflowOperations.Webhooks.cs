@@ -137,7 +137,7 @@ internal sealed partial class MlflowOperations
         return url;
     }
 
-    private static List<(string Entity, string Action)> ValidateEvents(IEnumerable<G.WebhookEvent> events)
+    private static List<(string Entity, string Action)> ValidateEvents(IEnumerable<G.WebhookEventEntry> events)
     {
         var list = new List<(string, string)>();
         foreach (var e in events)
@@ -158,7 +158,7 @@ internal sealed partial class MlflowOperations
         Url = h.Url,
         Events = h.Events
             .OrderBy(e => e.Entity, StringComparer.Ordinal).ThenBy(e => e.Action, StringComparer.Ordinal)
-            .Select(e => new G.WebhookEvent { Entity = Enum.Parse<G.WebhookEntity>(e.Entity), Action = Enum.Parse<G.WebhookAction>(e.Action) })
+            .Select(e => new G.WebhookEventEntry { Entity = Enum.Parse<G.WebhookEntity>(e.Entity), Action = Enum.Parse<G.WebhookAction>(e.Action) })
             .ToList(),
         Status = Enum.Parse<G.WebhookStatus>(h.Status),
         Creation_timestamp = h.CreationTimestamp,
