@@ -479,6 +479,20 @@ namespace Mlflow.Generators.Planning
             return builder;
         }
 
+
+        /// <summary>The operation's <c>x-mlflow-since</c> (first MLflow release), or null when absent or unknown.</summary>
+        private static string? FirstRelease(OperationSpec op)
+        {
+            var json = op.Extension("x-mlflow-since");
+            if (json == null || json.Length < 2 || json[0] != '"')
+            {
+                return null;
+            }
+
+            var value = json.Substring(1, json.Length - 2);
+            return value.Length == 0 || value == "unknown" || value.IndexOf('\\') >= 0 ? null : value;
+        }
+
         private OperationPlan PlanOperation(OperationSpec op, List<(Node Node, string Name)> placed)
         {
             var query = new List<QueryParameterPlan>();
@@ -524,7 +538,8 @@ namespace Mlflow.Generators.Planning
                 pathParams.ToEquatableArray(),
                 PlanBody(op),
                 PlanResponse(op),
-                PlanErrors(op));
+                PlanErrors(op),
+                FirstRelease(op));
         }
 
         private static bool IsQueryScalar(UseKind kind) =>
