@@ -63,6 +63,7 @@ internal static class ProtoFolder
             .ThenBy(r => r, StringComparer.Ordinal).ToList();
 
         var set = new FileDescriptorSet { FileSystem = fileSystem };
+        set.AddImportPath(root);
         foreach (var r in roots) set.Add(r, includeInOutput: true);
         set.Process();
         var errors = set.GetErrors().Where(e => e.IsError).ToList();
@@ -267,6 +268,8 @@ internal static class ProtoFolder
 
         public string? ReadText(string path)
         {
+            // The parser asks for import-path + name; the folder is the only import path.
+            if (Path.IsPathRooted(path)) path = Path.GetRelativePath(root, path);
             path = path.Replace('\\', '/');
             if (_cache.TryGetValue(path, out var cached)) return cached;
             var full = Path.Combine(root, path);

@@ -55,6 +55,8 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog? catalog, Overlay o
         DrainProtoTypes();
         ApplyPatches();
         DropWhatNamesMissingSchemas();
+        var webhooks = BuildWebhooks();
+        if (Notes.Count > 0) DropUnreachableSchemas(webhooks);
 
         var doc = new JsonObject
         {
@@ -79,7 +81,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog? catalog, Overlay o
             ["tags"] = new JsonArray(_paths.SelectMany(p => p.Value!.AsObject().Select(o => (string)o.Value!["tags"]![0]!))
                 .Distinct().Order(StringComparer.Ordinal).Select(t => (JsonNode)new JsonObject { ["name"] = t, ["description"] = TagDescription(t) }).ToArray()),
             ["paths"] = SortPaths(_paths),
-            ["webhooks"] = BuildWebhooks(),
+            ["webhooks"] = webhooks,
             ["components"] = new JsonObject
             {
                 ["schemas"] = Sorted(_schemas),
@@ -203,6 +205,23 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog? catalog, Overlay o
     }
 
     private HashSet<string>? _definedSchemas;
+
+    /// <summary>After routes were left out, their schemas are left out too (those no operation or webhook reaches).</summary>
+    private void DropUnreachableSchemas(JsonObject webhooks)
+    {
+        var reachable = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(References(_paths).Concat(References(webhooks)));
+        while (queue.Count > 0)
+        {
+            var name = queue.Dequeue();
+            if (!reachable.Add(name) || _schemas[name] is not JsonNode schema) continue;
+            foreach (var r in References(schema)) queue.Enqueue(r);
+        }
+        foreach (var name in new[] { "ErrorResponse", "FastApiErrorResponse", "FastApiValidationError", "DeploymentsErrorDetail" })
+            foreach (var r in References(_schemas[name]).Append(name)) reachable.Add(r);
+        foreach (var (name, _) in _schemas.ToList())
+            if (!reachable.Contains(name)) _schemas.Remove(name);
+    }
 
     private static IEnumerable<string> References(JsonNode? node)
     {
