@@ -74,11 +74,12 @@ internal static class ProtoFolder
         var options = new OptionReader(set);
         var ordered = new List<FileDescriptorProto>();
         var visited = new HashSet<string>(StringComparer.Ordinal);
+        // One file imported under two names ("databricks.proto" and "mlflow/protos/databricks.proto") is listed once.
         void Visit(string name)
         {
-            if (!visited.Add(name) || !byName.TryGetValue(name, out var f)) return;
+            if (!visited.Add(Normalize(name)) || !byName.TryGetValue(name, out var f)) return;
             foreach (var dep in f.Dependencies) Visit(dep);
-            if (name is "google/protobuf/descriptor.proto" || name.StartsWith("scalapb/", StringComparison.Ordinal)) return;
+            if (name is "google/protobuf/descriptor.proto" || name.StartsWith("scalapb/", StringComparison.Ordinal) || name.StartsWith(FolderFileSystem.RepoPrefix + "scalapb/", StringComparison.Ordinal)) return;
             ordered.Add(f);
         }
         foreach (var r in roots) Visit(r);
@@ -89,7 +90,7 @@ internal static class ProtoFolder
             var package = file.Package ?? "";
             var fileNode = new JsonObject
             {
-                ["file"] = file.Name,
+                ["file"] = Normalize(file.Name),
                 ["package"] = package,
                 ["messages"] = new JsonArray(file.MessageTypes.Select(m => (JsonNode)Message(m, Join(package, m.Name), options)).ToArray()),
                 ["enums"] = new JsonArray(file.EnumTypes.Select(e => (JsonNode)Enum(e, Join(package, e.Name))).ToArray()),
@@ -106,6 +107,9 @@ internal static class ProtoFolder
             ["about"] = "Structure of MLflow's OSS proto files: messages with fields (name, json_name, number, label, type, type_name, map, oneof, default, validate_required), enums, and the four served services with each RPC's HTTP endpoints (method, path relative to /api/{major}.0, since) and visibility. Data only: no comments. Written by Mlflow.SpecGen extract.",
         };
     }
+
+    private static string Normalize(string file) =>
+        file.StartsWith(FolderFileSystem.RepoPrefix, StringComparison.Ordinal) ? file[FolderFileSystem.RepoPrefix.Length..] : file;
 
     private static string Join(string package, string name) => package.Length == 0 ? name : package + "." + name;
 
@@ -252,6 +256,8 @@ internal static class ProtoFolder
 
         private bool HasScalapb => File.Exists(Path.Combine(root, "scalapb", "scalapb.proto"));
 
+        public const string RepoPrefix = "mlflow/protos/";
+
         public bool Exists(string path) =>
             ReadText(path) is not null;
 
@@ -273,21 +279,23 @@ internal static class ProtoFolder
             path = path.Replace('\\', '/');
             if (_cache.TryGetValue(path, out var cached)) return cached;
             var full = Path.Combine(root, path);
+            // Some MLflow releases import from the repository root ("mlflow/protos/databricks.proto").
+            if (!File.Exists(full) && path.StartsWith(RepoPrefix, StringComparison.Ordinal)) full = Path.Combine(root, path[RepoPrefix.Length..]);
             string? text = null;
             if (File.Exists(full))
             {
                 text = File.ReadAllText(full);
                 if (!HasScalapb && text.Contains("scalapb", StringComparison.Ordinal))
                 {
-                    text = Regex.Replace(text, @"^\s*import\s+""scalapb/scalapb\.proto""\s*;", "", RegexOptions.Multiline);
+                    text = Regex.Replace(text, @"^\s*import\s+""(mlflow/protos/)?scalapb/scalapb\.proto""\s*;", "", RegexOptions.Multiline);
                     text = Regex.Replace(text, @"option\s*\(\s*scalapb\.[^)]*\)[^;]*;", "");
                     if (_noted.Add("scalapb")) notes.Add("scalapb/scalapb.proto is absent: its Scala-only options were ignored");
                 }
             }
-            else if (path == "databricks.proto")
+            else if (path is "databricks.proto" or RepoPrefix + "databricks.proto")
             {
                 text = FallbackProtos.Databricks;
-                if (_noted.Add(path)) notes.Add("databricks.proto is absent: the built-in declaration of MLflow's rpc and field options was used");
+                if (_noted.Add("databricks.proto")) notes.Add("databricks.proto is absent: the built-in declaration of MLflow's rpc and field options was used");
             }
             _cache[path] = text;
             return text;
