@@ -27,16 +27,32 @@ Task("Restore")
 });
 
 Task("Generate")
-    .Description("Re-derives spec/mlflow.openapi.json from the proto structure and the overlay (generators/Mlflow.SpecGen).")
+    .Description("Re-derives spec/mlflow.openapi.json from the proto structure and the overlay (generators/Mlflow.SpecGen). " +
+                 "--protos=<mlflow/protos folder> reads MLflow's .proto files instead (and rewrites spec/sources/mlflow-protos.json); " +
+                 "--mlflow-version=X.Y.Z names the release they come from.")
     .Does(() =>
 {
-    DotNetRun("./generators/Mlflow.SpecGen/Mlflow.SpecGen.csproj", new ProcessArgumentBuilder()
+    var protoFolder = Argument("protos", "");
+    var mlflowVersion = Argument("mlflow-version", "");
+    if (!string.IsNullOrEmpty(protoFolder))
+    {
+        var extract = new ProcessArgumentBuilder()
+            .Append("extract")
+            .Append("--protos").AppendQuoted(protoFolder)
+            .Append("--out").AppendQuoted("spec/sources/mlflow-protos.json");
+        if (!string.IsNullOrEmpty(mlflowVersion)) extract.Append("--source").AppendQuoted("MLflow " + mlflowVersion + " protos");
+        DotNetRun("./generators/Mlflow.SpecGen/Mlflow.SpecGen.csproj", extract, new DotNetRunSettings { Configuration = configuration });
+    }
+    var generate = new ProcessArgumentBuilder()
         .Append("generate")
         .Append("--protos").AppendQuoted("spec/sources/mlflow-protos.json")
         .Append("--catalog").AppendQuoted("spec/sources/mlflow-endpoints.tsv")
         .Append("--overlay").AppendQuoted("spec/sources/overlay")
-        .Append("--out").AppendQuoted("spec/mlflow.openapi.json"),
-        new DotNetRunSettings { Configuration = configuration });
+        // The spec being replaced keeps first releases and tags of operations the catalog does not list.
+        .Append("--previous").AppendQuoted("spec/mlflow.openapi.json")
+        .Append("--out").AppendQuoted("spec/mlflow.openapi.json");
+    if (!string.IsNullOrEmpty(mlflowVersion)) generate.Append("--mlflow-version").AppendQuoted(mlflowVersion);
+    DotNetRun("./generators/Mlflow.SpecGen/Mlflow.SpecGen.csproj", generate, new DotNetRunSettings { Configuration = configuration });
 });
 
 Task("Build")

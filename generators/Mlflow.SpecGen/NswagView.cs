@@ -14,7 +14,11 @@ namespace Mlflow.SpecGen;
 /// <item>the top-level <c>webhooks</c> (deliveries the server sends, not routes it serves), <c>jsonSchemaDialect</c>
 /// and the version string (<c>3.0.3</c>);</item>
 /// <item>a path parameter marked <c>x-mlflow-allow-slashes</c> becomes an ASP.NET catch-all segment
-/// (<c>{**artifact_path}</c>) in the path key, so that nested artifact paths reach one action.</item>
+/// (<c>{**artifact_path}</c>) in the path key, so that nested artifact paths reach one action;</item>
+/// <item>in proto-derived schemas (<c>x-mlflow-proto</c>), the JSON spellings the wire allows besides the value
+/// (<c>"NaN"</c>/<c>"Infinity"</c> strings beside a double, a numeric string beside an int64, <c>null</c> in an
+/// optional request field) are dropped, leaving the plain number, reference or type: the server's DTOs keep
+/// their .NET types (double, long, string, the referenced class) and the embedded server reads null as unset.</item>
 /// </list>
 /// </summary>
 internal static class NswagView
@@ -37,6 +41,8 @@ internal static class NswagView
         doc["openapi"] = "3.0.3";
         doc.Remove("jsonSchemaDialect");
         doc.Remove("webhooks");
+        foreach (var (_, schema) in doc["components"]?["schemas"]?.AsObject() ?? new JsonObject())
+            if (schema is JsonObject s && s.ContainsKey("x-mlflow-proto")) StripWireSpellings(s);
         Rewrite(doc);
         var paths = doc["paths"]!.AsObject();
         var renamed = new List<(string Old, string New, JsonNode Item)>();
@@ -59,6 +65,37 @@ internal static class NswagView
             paths[newPath] = item;
         }
         return doc;
+    }
+
+    private static void StripWireSpellings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["anyOf"] is JsonArray alternatives)
+                {
+                    var kept = alternatives.Where(a => !IsNull(a) && !IsWireSpelling(a)).ToList();
+                    if (kept.Count == 1 && kept.Count < alternatives.Count && kept[0] is JsonObject only)
+                    {
+                        obj.Remove("anyOf");
+                        var rest = obj.ToList();
+                        foreach (var (key, _) in rest) obj.Remove(key);
+                        foreach (var (key, value) in only.ToList()) { only.Remove(key); obj[key] = value; }
+                        foreach (var (key, value) in rest) obj[key] = value;
+                    }
+                }
+                if (obj["type"] is JsonArray types && types.Count == 2 && types.Any(IsNullName))
+                    obj["type"] = types.First(t => !IsNullName(t))!.GetValue<string>();
+                foreach (var (_, child) in obj.ToList()) StripWireSpellings(child);
+                break;
+            case JsonArray array:
+                foreach (var child in array) StripWireSpellings(child);
+                break;
+        }
+
+        static bool IsNullName(JsonNode? t) => t?.GetValue<string>() == "null";
+        static bool IsNull(JsonNode? s) => s is JsonObject o && o.Count == 1 && (string?)o["type"] == "null";
+        static bool IsWireSpelling(JsonNode? s) => s is JsonObject o && (string?)o["type"] == "string" && (o["enum"] is not null || o["pattern"] is not null) && o["format"] is null;
     }
 
     private static void Rewrite(JsonNode? node)

@@ -37,8 +37,8 @@ internal sealed record ProtoRpc(
     string Visibility);
 
 /// <summary>
-/// The proto structure of MLflow (messages, enums, services) loaded from the JSON dump in
-/// <c>spec/sources/mlflow-protos.json</c>.
+/// The proto structure of MLflow (messages, enums, services), loaded from the JSON dump in
+/// <c>spec/sources/mlflow-protos.json</c> or read from a folder of <c>.proto</c> files (<see cref="ProtoFolder"/>).
 /// </summary>
 internal sealed class ProtoStore
 {
@@ -47,9 +47,17 @@ internal sealed class ProtoStore
     public List<ProtoRpc> Rpcs { get; } = new();
     public string Source { get; private set; } = "";
 
-    public static ProtoStore Load(string path)
+    /// <summary>Loads a structure dump (a JSON file) or reads a folder of .proto files.</summary>
+    public static ProtoStore Load(string path, List<string>? notes = null)
     {
-        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        if (Directory.Exists(path)) return FromJson(ProtoFolder.Extract(path, notes));
+        if (!File.Exists(path)) throw new SpecGenException($"--protos: '{path}' is neither a folder of .proto files nor a structure dump (JSON)");
+        return FromJson(JsonNode.Parse(File.ReadAllText(path))!.AsObject());
+    }
+
+    /// <summary>Reads a structure dump.</summary>
+    public static ProtoStore FromJson(JsonObject root)
+    {
         var store = new ProtoStore { Source = (string?)root["source"] ?? "" };
         foreach (var file in root["files"]!.AsArray())
         {

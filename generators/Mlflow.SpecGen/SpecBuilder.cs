@@ -4,11 +4,22 @@ using System.Text.Json.Nodes;
 namespace Mlflow.SpecGen;
 
 /// <summary>
-/// Builds the OpenAPI 3.1 document: proto services give the proto routes and their schemas, the catalog gives
-/// areas and first releases, the overlay adds everything the protos cannot say.
+/// Builds the OpenAPI 3.1 document: proto services give the proto routes and their schemas (the proto's
+/// <c>since</c> is the REST API version: <c>/api/{major}.0</c> and <c>x-mlflow-api</c>), the optional catalog gives
+/// areas and first MLflow releases, a previous spec keeps them for operations the catalog does not list (and marks
+/// new ones with <see cref="SpecOptions.MlflowVersion"/>), the overlay adds everything the protos cannot say.
 /// </summary>
-internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay overlay)
+internal sealed class SpecBuilder(ProtoStore protos, Catalog? catalog, Overlay overlay, SpecOptions? options = null)
 {
+    private readonly SpecOptions _options = options ?? new SpecOptions();
+    private readonly Dictionary<string, JsonObject> _previousOps = PreviousOperations(options?.Previous);
+
+    /// <summary>
+    /// What the build left out or substituted (an overlay route for a newer MLflow, a patch of an absent
+    /// operation, a route whose schemas the protos lack): empty for the sources the overlay was written for.
+    /// </summary>
+    public List<string> Notes { get; } = new();
+
     /// <summary>The four proto services the OSS tracking server serves.</summary>
     private static readonly HashSet<string> ServedServices = new(StringComparer.Ordinal)
     {
@@ -26,10 +37,27 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         foreach (var (name, schema) in overlay.Schemas) _schemas[name] = Shorthand.Expand(schema, $"overlay schema {name}");
         AddCommonSchemas();
         AddProtoRoutes();
-        foreach (var route in overlay.Routes) AddOverlayRoute(route);
+        foreach (var route in overlay.Routes)
+        {
+            if (TooNew((string?)route["since"] ?? catalog?.Find((string)route["method"]!, (string)route["path"]!)?.FirstRelease))
+            {
+                Notes.Add($"overlay route {route["operationId"]} ({route["method"]} {route["path"]}) is newer than MLflow {_options.MlflowVersion}: left out");
+                continue;
+            }
+            if ((string?)route["copyOf"] is { } copyOf && FindOperation(copyOf) is null)
+            {
+                Notes.Add($"overlay route {route["operationId"]} copies {copyOf}, which these protos do not have: left out");
+                continue;
+            }
+            AddOverlayRoute(route);
+        }
+        EnqueueProtoTypesNamedByOverlay();
         DrainProtoTypes();
         ApplyPatches();
+        DropWhatNamesMissingSchemas();
         ApplyAlwaysWritten();
+        var webhooks = BuildWebhooks();
+        if (Notes.Count > 0) DropUnreachableSchemas(webhooks);
 
         var doc = new JsonObject
         {
@@ -37,10 +65,10 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
             ["info"] = new JsonObject
             {
                 ["title"] = "MLflow REST API",
-                ["version"] = "3.11",
-                ["summary"] = "MLflow tracking server, model registry, basic-auth app and Deployments server, as served by MLflow 3.11.",
+                ["version"] = DocumentVersion,
+                ["summary"] = "MLflow tracking server, model registry, basic-auth app and Deployments server, as served by MLflow " + DocumentVersion + ".",
                 ["description"] = "Derived by generators/Mlflow.SpecGen from MLflow's proto services (" + protos.Source +
-                    "), its route catalog and a hand-written overlay for routes that have no proto. " +
+                    "), " + (catalog is null ? "" : "its route catalog ") + "and a hand-written overlay for routes that have no proto. " +
                     "Every operation whose path starts with /api/ and that carries x-mlflow-ajax-mirror is also served unchanged under /ajax-api/ (the web UI's prefix).",
                 ["license"] = new JsonObject { ["name"] = "Apache-2.0", ["identifier"] = "Apache-2.0" },
             },
@@ -54,7 +82,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
             ["tags"] = new JsonArray(_paths.SelectMany(p => p.Value!.AsObject().Select(o => (string)o.Value!["tags"]![0]!))
                 .Distinct().Order(StringComparer.Ordinal).Select(t => (JsonNode)new JsonObject { ["name"] = t, ["description"] = TagDescription(t) }).ToArray()),
             ["paths"] = SortPaths(_paths),
-            ["webhooks"] = BuildWebhooks(),
+            ["webhooks"] = webhooks,
             ["components"] = new JsonObject
             {
                 ["schemas"] = Sorted(_schemas),
@@ -80,15 +108,163 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
     /// <summary>Marks the fields MLflow always writes in answers (overlay alwaysWritten) as x-mlflow-always-written.</summary>
     private void ApplyAlwaysWritten()
     {
+        // Against the protos of another MLflow version a schema or field may be absent: a note, not an error.
+        var lenient = _options.MlflowVersion is not null;
         foreach (var (name, fields) in overlay.AlwaysWritten)
         {
-            if (_schemas[name] is not JsonObject schema) throw new SpecGenException($"overlay alwaysWritten names no schema {name}");
+            if (_schemas[name] is not JsonObject schema)
+            {
+                if (!lenient) throw new SpecGenException($"overlay alwaysWritten names no schema {name}");
+                Notes.Add($"alwaysWritten.{name}: these protos have no such schema; skipped");
+                continue;
+            }
             var properties = schema["properties"]?.AsObject();
+            var present = new List<string>();
             foreach (var field in fields)
             {
-                if (properties is null || !properties.ContainsKey(field)) throw new SpecGenException($"overlay alwaysWritten.{name} names no field {field}");
+                if (properties is not null && properties.ContainsKey(field)) present.Add(field);
+                else if (!lenient) throw new SpecGenException($"overlay alwaysWritten.{name} names no field {field}");
+                else Notes.Add($"alwaysWritten.{name}.{field}: these protos have no such field; skipped");
             }
-            schema["x-mlflow-always-written"] = new JsonArray(fields.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray());
+            if (present.Count > 0) schema["x-mlflow-always-written"] = new JsonArray(present.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray());
+        }
+    }
+
+    // ----------------------------------------------------------------- versions
+
+    /// <summary>info.version: the MLflow version built for, else the previous spec's, else 3.11.</summary>
+    private string DocumentVersion =>
+        _options.MlflowVersion is { } v ? ShortVersion(v) : (string?)_options.Previous?["info"]?["version"] ?? "3.11";
+
+    private static string ShortVersion(string version)
+    {
+        var parts = version.Split('.');
+        return parts.Length >= 2 ? parts[0] + "." + parts[1] : version;
+    }
+
+    private static Dictionary<string, JsonObject> PreviousOperations(JsonObject? previous)
+    {
+        var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var (_, item) in previous?["paths"]?.AsObject() ?? new JsonObject())
+            foreach (var (_, op) in item!.AsObject())
+                if (op is JsonObject o && (string?)o["operationId"] is { } id) result[id] = o;
+        return result;
+    }
+
+    /// <summary>
+    /// The first MLflow release of a proto operation the catalog does not list: the previous spec's value when it
+    /// had the operation; when it did not, the version being built (the operation is new in it); else unknown.
+    /// </summary>
+    private string FirstReleaseWithoutCatalog(JsonObject? previous)
+    {
+        if ((string?)previous?["x-mlflow-since"] is { } known && known != "unknown") return known;
+        if (previous is null && _options.Previous is not null && _options.MlflowVersion is { } version) return version;
+        return "unknown";
+    }
+
+    /// <summary>True when a route's first release is later than the MLflow version being built.</summary>
+    private bool TooNew(string? since) =>
+        _options.MlflowVersion is { } target && since is not null && ReleaseOrder.Compare(since, target) > 0;
+
+    /// <summary>A tag for a proto route the catalog does not list, from its path.</summary>
+    private static string AreaOf(string path)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(path, @"^/(?:ajax-)?api/\d+\.\d+/mlflow(-artifacts)?/([^/{]+)");
+        if (!m.Success) return "misc";
+        if (m.Groups[1].Success) return "artifacts";
+        return m.Groups[2].Value switch
+        {
+            "registered-models" or "model-versions" => "registry",
+            "mpu" or "presigned" => "artifacts",
+            var segment => segment,
+        };
+    }
+
+    // ----------------------------------------------------------------- older versions
+
+    /// <summary>Overlay schemas may name proto types (<c>#RunInfo</c>) that no proto route reaches: emit those too.</summary>
+    private void EnqueueProtoTypesNamedByOverlay()
+    {
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var full in protos.Messages.Keys.Concat(protos.Enums.Keys))
+            byName.TryAdd(SchemaName(full), full);
+        var known = new HashSet<string>(_schemas.Select(x => x.Key), StringComparer.Ordinal);
+        foreach (var name in References(_schemas).Concat(References(_paths)))
+        {
+            if (known.Contains(name) || !byName.TryGetValue(name, out var full) || _emittedProtoTypes.Contains(full)) continue;
+            _emittedProtoTypes.Add(full);
+            _pendingProtoTypes.Enqueue(full);
+        }
+    }
+
+    /// <summary>
+    /// Protos of an older MLflow lack messages the overlay's routes use: drop the overlay schemas, operations and
+    /// webhooks that name a schema nobody defines (repeatedly, as dropping a schema can orphan others).
+    /// </summary>
+    private void DropWhatNamesMissingSchemas()
+    {
+        while (true)
+        {
+            var defined = new HashSet<string>(_schemas.Select(x => x.Key), StringComparer.Ordinal);
+            var brokenSchemas = _schemas.Where(x => References(x.Value).Any(r => !defined.Contains(r))).Select(x => x.Key).ToList();
+            foreach (var name in brokenSchemas)
+            {
+                Notes.Add($"overlay schema {name} names a schema these protos lack ({string.Join(", ", References(_schemas[name]).Where(r => !defined.Contains(r)).Distinct())}): left out");
+                _schemas.Remove(name);
+            }
+            if (brokenSchemas.Count == 0) break;
+        }
+        var schemas = new HashSet<string>(_schemas.Select(x => x.Key), StringComparer.Ordinal);
+        foreach (var (path, item) in _paths.ToList())
+        {
+            foreach (var (method, op) in item!.AsObject().ToList())
+            {
+                var missing = References(op).Where(r => !schemas.Contains(r)).Distinct().ToList();
+                if (missing.Count == 0) continue;
+                Notes.Add($"operation {op!["operationId"]} ({method.ToUpperInvariant()} {path}) names schemas these protos lack ({string.Join(", ", missing)}): left out");
+                _operationIds.Remove((string)op!["operationId"]!);
+                item.AsObject().Remove(method);
+            }
+            if (item.AsObject().Count == 0) _paths.Remove(path);
+        }
+        _definedSchemas = schemas;
+    }
+
+    private HashSet<string>? _definedSchemas;
+
+    /// <summary>After routes were left out, their schemas are left out too (those no operation or webhook reaches).</summary>
+    private void DropUnreachableSchemas(JsonObject webhooks)
+    {
+        var reachable = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(References(_paths).Concat(References(webhooks)));
+        while (queue.Count > 0)
+        {
+            var name = queue.Dequeue();
+            if (!reachable.Add(name) || _schemas[name] is not JsonNode schema) continue;
+            foreach (var r in References(schema)) queue.Enqueue(r);
+        }
+        foreach (var name in new[] { "ErrorResponse", "FastApiErrorResponse", "FastApiValidationError", "DeploymentsErrorDetail" })
+            foreach (var r in References(_schemas[name]).Append(name)) reachable.Add(r);
+        foreach (var (name, _) in _schemas.ToList())
+            if (!reachable.Contains(name)) _schemas.Remove(name);
+    }
+
+    private static IEnumerable<string> References(JsonNode? node)
+    {
+        const string prefix = "#/components/schemas/";
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    if (key == "$ref" && (string?)value is { } r && r.StartsWith(prefix, StringComparison.Ordinal)) yield return r[prefix.Length..];
+                    else foreach (var x in References(value)) yield return x;
+                }
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                    foreach (var x in References(item)) yield return x;
+                break;
         }
     }
 
@@ -106,12 +282,13 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 var path = "/api/" + major + ".0" + ConvertProtoPath(ep.Path, out var slashParams, out var bodyBound);
                 var rpcName = overlay.OperationIds.TryGetValue(rpc.Service.Split('.').Last() + "." + rpc.Name, out var renamed) ? renamed : rpc.Name;
                 var operationId = hasPostTwin && ep.Method == "GET" ? rpcName + "Get" : rpcName;
-                var row = catalog.Find(ep.Method, path);
+                var row = catalog?.Find(ep.Method, path);
+                _previousOps.TryGetValue(operationId, out var previous);
                 var op = new JsonObject
                 {
                     ["operationId"] = operationId,
                     ["summary"] = Humanize(rpc.Name),
-                    ["tags"] = new JsonArray(row?.Area ?? "misc"),
+                    ["tags"] = new JsonArray(row?.Area ?? (string?)previous?["tags"]?[0] ?? AreaOf(path)),
                 };
                 if (!ep.Path.StartsWith('/'))
                 {
@@ -143,6 +320,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 }
                 else
                 {
+                    _requestMessages.Add(rpc.Input);
                     // The body is required when it must carry a required field the path does not already carry
                     // (a DELETE whose fields all live in the path is sent without a body by MLflow's own clients).
                     var bodyRequired = input.Fields.Any(f => f.ValidateRequired && !boundFields.Contains(f.Name));
@@ -164,7 +342,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
                 };
                 var pagination = DetectPagination(rpc);
                 if (pagination is not null) op["x-mlflow-pagination"] = pagination;
-                op["x-mlflow-since"] = row?.FirstRelease ?? "unknown";
+                op["x-mlflow-since"] = row?.FirstRelease ?? FirstReleaseWithoutCatalog(previous);
                 op["x-mlflow-api"] = major + ".0";
                 op["x-mlflow-source"] = rpc.File.Split('/').Last() + "#" + rpc.Service.Split('.').Last() + "." + rpc.Name;
                 op["x-mlflow-rpc"] = rpc.Name;
@@ -232,7 +410,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
     {
         if (f.Type == "message" && f.MapKey is null && !IsScalarWkt(f.TypeName!))
             throw new SpecGenException($"{owner}.{f.Name}: a message-typed field cannot travel in a GET query string");
-        var item = FieldItemSchema(f);
+        var item = QueryItemSchema(f);
         var param = new JsonObject { ["name"] = f.Name, ["in"] = "query" };
         if (f.ValidateRequired) param["required"] = true;
         if (f.Repeated)
@@ -276,6 +454,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
     }
 
     private readonly Dictionary<string, HashSet<string>> _pathBoundFields = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _requestMessages = new(StringComparer.Ordinal);
 
     private void DrainProtoTypes()
     {
@@ -300,14 +479,18 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
             var props = new JsonObject();
             var required = new JsonArray();
             _pathBoundFields.TryGetValue(type, out var bound);
+            var isRequest = _requestMessages.Contains(type);
             foreach (var f in m.Fields)
             {
                 var fs = FieldSchema(f);
+                var relaxed = overlay.RelaxRequired.TryGetValue(name, out var relax) && relax.ContainsKey(f.Name);
+                var isRequired = f.ValidateRequired && !relaxed && (bound is null || !bound.Contains(f.Name));
+                // MLflow parses request JSON with protobuf's JSON parser, which reads null as "not set".
+                if (isRequest && !isRequired) fs = OrNull(fs);
                 if (f.Oneof is not null) fs["x-mlflow-oneof"] = f.Oneof;
                 if (f.Default is not null) fs["default"] = DefaultValue(f);
                 props[f.Name] = fs;
-                var relaxed = overlay.RelaxRequired.TryGetValue(name, out var relax) && relax.ContainsKey(f.Name);
-                if (f.ValidateRequired && !relaxed && (bound is null || !bound.Contains(f.Name))) required.Add(f.Name);
+                if (isRequired) required.Add(f.Name);
             }
             if (props.Count > 0) schema["properties"] = props;
             if (required.Count > 0) schema["required"] = required;
@@ -342,18 +525,61 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         {
             return new JsonObject { ["type"] = "object", ["additionalProperties"] = MapValueSchema(f.MapValue!) };
         }
-        var item = FieldItemSchema(f);
+        var item = BodyItemSchema(f);
         return f.Repeated ? new JsonObject { ["type"] = "array", ["items"] = item } : item;
     }
 
     private JsonObject MapValueSchema(string valueType) =>
-        ScalarSchema(valueType) ?? TypeSchema(valueType);
+        (ScalarSchema(valueType) is { } scalar ? WireSchema(valueType, scalar) : null) ?? TypeSchema(valueType);
 
-    private JsonObject FieldItemSchema(ProtoField f) => f.Type switch
+    /// <summary>The schema of one value of a field in a JSON body (repeated fields: of one item).</summary>
+    private JsonObject BodyItemSchema(ProtoField f) => f.Type switch
+    {
+        "message" or "enum" => TypeSchema(f.TypeName!),
+        _ => WireSchema(f.Type, ScalarSchema(f.Type) ?? throw new SpecGenException($"unknown scalar type {f.Type} on field {f.Name}")),
+    };
+
+    /// <summary>The schema of a query-string value (text on the wire, read by the declared type).</summary>
+    private JsonObject QueryItemSchema(ProtoField f) => f.Type switch
     {
         "message" or "enum" => TypeSchema(f.TypeName!),
         _ => ScalarSchema(f.Type) ?? throw new SpecGenException($"unknown scalar type {f.Type} on field {f.Name}"),
     };
+
+    /// <summary>
+    /// What JSON bodies really carry for a scalar (proto3 JSON mapping, as MLflow reads and writes it): doubles may
+    /// be the strings "NaN", "Infinity" and "-Infinity"; 64-bit integers may be strings holding the number.
+    /// </summary>
+    private static JsonObject WireSchema(string protoType, JsonObject scalar) => protoType switch
+    {
+        "double" or "float" => new JsonObject
+        {
+            ["anyOf"] = new JsonArray(scalar, new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("NaN", "Infinity", "-Infinity") }),
+        },
+        "int64" or "uint64" or "fixed64" or "sfixed64" or "sint64" => new JsonObject
+        {
+            ["anyOf"] = new JsonArray(scalar, new JsonObject { ["type"] = "string", ["pattern"] = "^-?[0-9]+$" }),
+        },
+        _ => scalar,
+    };
+
+    /// <summary>The schema accepting also JSON null.</summary>
+    private static JsonObject OrNull(JsonObject schema)
+    {
+        if (schema["anyOf"] is JsonArray any)
+        {
+            any.Add(new JsonObject { ["type"] = "null" });
+            return schema;
+        }
+        if (schema["type"] is JsonValue t && (string?)t is { } typeName)
+        {
+            schema["type"] = new JsonArray(typeName, "null");
+            return schema;
+        }
+        if (schema.ContainsKey("$ref"))
+            return new JsonObject { ["anyOf"] = new JsonArray(schema, new JsonObject { ["type"] = "null" }) };
+        return schema; // no type (any JSON value): null already fits
+    }
 
     private static JsonObject? ScalarSchema(string type) => type switch
     {
@@ -399,7 +625,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         var path = (string)route["path"]!;
         var operationId = (string)route["operationId"]!;
         var where = $"overlay route {method} {path}";
-        var row = catalog.Find(method, path);
+        var row = catalog?.Find(method, path);
         if ((string?)route["copyOf"] is { } copyOf)
         {
             // Same handler served at a second path (e.g. an /ajax-api twin the catalog lists on its own).
@@ -456,6 +682,7 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         }
         op["responses"] = Responses(route["responses"]?.AsObject(), (string?)route["errors"] ?? "mlflow", where);
         if (route["pagination"] is JsonNode pg) op["x-mlflow-pagination"] = pg.DeepClone();
+        if ((bool?)route["bareNonFiniteNumbers"] == true) op["x-mlflow-bare-nonfinite-numbers"] = true;
         op["x-mlflow-since"] = (string?)route["since"] ?? row?.FirstRelease ?? "unknown";
         op["x-mlflow-api"] = path.StartsWith("/api/2.0", StringComparison.Ordinal) || path.StartsWith("/ajax-api/2.0", StringComparison.Ordinal) ? "2.0"
             : path.StartsWith("/api/3.0", StringComparison.Ordinal) || path.StartsWith("/ajax-api/3.0", StringComparison.Ordinal) ? "3.0" : "none";
@@ -523,7 +750,12 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         foreach (var (operationId, patchNode) in overlay.Patches)
         {
             var patch = patchNode!.AsObject();
-            var op = FindOperation(operationId) ?? throw new SpecGenException($"patch: no operation {operationId}");
+            var op = FindOperation(operationId);
+            if (op is null)
+            {
+                Notes.Add($"patch of {operationId}: these protos have no such operation; skipped");
+                continue;
+            }
             var where = $"patch {operationId}";
             if (patch["summary"] is JsonNode s) op["summary"] = s.DeepClone();
             if (patch["description"] is JsonNode d) op["description"] = d.DeepClone();
@@ -588,6 +820,11 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
             var entity = (string)hook["entity"]!;
             var action = (string)hook["action"]!;
             var payloadName = (string)hook["payload"]!;
+            if (TooNew((string?)hook["since"] ?? "3.3.0") || (_definedSchemas is { } defined && !defined.Contains(payloadName)))
+            {
+                Notes.Add($"webhook {entity}.{action} is newer than MLflow {_options.MlflowVersion} or lacks its payload schema: left out");
+                continue;
+            }
             var key = entity + "." + action;
             var envelope = new JsonObject
             {
@@ -797,4 +1034,28 @@ internal sealed class SpecBuilder(ProtoStore protos, Catalog catalog, Overlay ov
         foreach (var (k, v) in responses.OrderBy(p => p.Key == "default" ? "zzz" : p.Key, StringComparer.Ordinal).ToList()) result[k] = v?.DeepClone();
         return result;
     }
+}
+
+/// <summary>How a spec is built beyond its sources.</summary>
+/// <param name="Previous">The spec of the previous MLflow version (keeps first releases and tags the catalog does not give).</param>
+/// <param name="MlflowVersion">The MLflow release the protos come from (first release of operations new in it; leaves out newer overlay routes).</param>
+internal sealed record SpecOptions(JsonObject? Previous = null, string? MlflowVersion = null);
+
+/// <summary>Orders MLflow release strings (1.27.0 &lt; 2.0 &lt; 3.10.1; "unknown" sorts first).</summary>
+internal static class ReleaseOrder
+{
+    public static int Compare(string a, string b)
+    {
+        var x = Parts(a);
+        var y = Parts(b);
+        for (var i = 0; i < Math.Max(x.Length, y.Length); i++)
+        {
+            var c = (i < x.Length ? x[i] : 0).CompareTo(i < y.Length ? y[i] : 0);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+    private static int[] Parts(string version) =>
+        version.Split('.').Select(p => int.TryParse(new string(p.TakeWhile(char.IsDigit).ToArray()), out var n) ? n : 0).ToArray();
 }

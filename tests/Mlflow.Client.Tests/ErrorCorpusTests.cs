@@ -157,7 +157,8 @@ public class ErrorCorpusTests
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Calls++;
+            // A routing 404 makes the client ask GET /version (MlflowMissingRoute); the replayed 404 leaves it unknown.
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/version", StringComparison.Ordinal)) Calls++;
             var response = new HttpResponseMessage((HttpStatusCode)status) { RequestMessage = request, Content = new ByteArrayContent(body) };
             if (contentType is not null) response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
             return Task.FromResult(response);

@@ -78,10 +78,11 @@ public class CatalogCoverageTests
         var deleteExperimentTag = spec.Operations.Single(o => o.OperationId == "deleteRegisteredModel");
         Assert.Equal("DELETE", deleteExperimentTag.Method);
         Assert.NotNull(deleteExperimentTag.Operation["requestBody"]?["content"]?["application/json"]);
-        // int64 fields are integer/int64.
+        // int64 fields are integer/int64, or a string holding the number (protobuf's JSON mapping).
         var runInfo = spec.Spec["components"]!["schemas"]!["RunInfo"]!["properties"]!;
-        Assert.Equal("integer", (string?)runInfo["start_time"]!["type"]);
-        Assert.Equal("int64", (string?)runInfo["start_time"]!["format"]);
+        Assert.Equal("integer", (string?)runInfo["start_time"]!["anyOf"]![0]!["type"]);
+        Assert.Equal("int64", (string?)runInfo["start_time"]!["anyOf"]![0]!["format"]);
+        Assert.Equal("^-?[0-9]+$", (string?)runInfo["start_time"]!["anyOf"]![1]!["pattern"]);
         // Artifact paths may contain slashes.
         var download = spec.Operations.Single(o => o.OperationId == "downloadArtifact");
         Assert.True((bool?)download.Parameters.Single(p => (string?)p["name"] == "artifact_path")["x-mlflow-allow-slashes"]);

@@ -71,12 +71,17 @@ public class SpecContentTests
     public void Committed_spec_is_exactly_what_SpecGen_derives_from_the_sources()
     {
         var sources = Path.Combine(AppContext.BaseDirectory, "spec-sources");
-        var derived = new SpecBuilder(
+        var committed = JsonNode.Parse(File.ReadAllText(TestPaths.Spec))!.AsObject();
+        // As the Generate target runs it: the committed spec is the previous one (first releases of operations the
+        // catalog does not list are kept from it).
+        var builder = new SpecBuilder(
             ProtoStore.Load(Path.Combine(sources, "mlflow-protos.json")),
             Catalog.Load(Path.Combine(sources, "mlflow-endpoints.tsv")),
-            Overlay.Load(Path.Combine(sources, "overlay"))).Build();
-        var committed = JsonNode.Parse(File.ReadAllText(TestPaths.Spec));
+            Overlay.Load(Path.Combine(sources, "overlay")),
+            new SpecOptions(Previous: committed.DeepClone().AsObject()));
+        var derived = builder.Build();
         Assert.True(JsonNode.DeepEquals(derived, committed), "spec/mlflow.openapi.json is stale: run `dotnet cake --target=Generate` and commit the result");
+        Assert.Empty(builder.Notes); // the overlay fits these protos: nothing left out
     }
 
     [Fact]
@@ -84,7 +89,7 @@ public class SpecContentTests
     {
         var oldSpec = Index.Value.Spec.DeepClone().AsObject();
         var newSpec = Index.Value.Spec.DeepClone().AsObject();
-        newSpec["components"]!["schemas"]!["RunInfo"]!["properties"]!["start_time"]!["type"] = "string";
+        newSpec["components"]!["schemas"]!["RunInfo"]!["properties"]!["start_time"] = new JsonObject { ["type"] = "string" };
         newSpec["components"]!["schemas"]!["RunInfo"]!["properties"]!.AsObject().Remove("end_time");
         newSpec["paths"]!.AsObject().Remove("/api/2.0/mlflow/runs/create");
         var changes = SpecDiff.Compare(oldSpec, newSpec);

@@ -5,7 +5,7 @@ namespace Mlflow.TestSupport;
 
 /// <summary>
 /// A small JSON Schema (OpenAPI 3.1 subset) validator for the constructs the spec uses: $ref, type (with
-/// "null"), properties, required, additionalProperties, items, enum, const, anyOf, oneOf, allOf and the formats
+/// "null"), properties, required, additionalProperties, items, enum, const, pattern, anyOf, oneOf, allOf and the formats
 /// int32, int64, double, float, byte, date-time. It applies the spec's documented wire leniencies
 /// (x-mlflow-wire): int64 may be a numeric string, doubles may be "NaN"/"Infinity"/"-Infinity".
 /// </summary>
@@ -48,6 +48,9 @@ public sealed class SchemaValidator(JsonObject spec)
             if (matches != 1) errors.Add($"{path}: matches {matches} of oneOf, expected exactly 1 ({Describe(value)})");
         }
         if (schema["const"] is JsonNode c && !JsonNode.DeepEquals(c, value)) errors.Add($"{path}: expected constant {c.ToJsonString()}");
+        if ((string?)schema["pattern"] is { } pattern && value is JsonValue pv && pv.TryGetValue<string>(out var ps)
+            && !System.Text.RegularExpressions.Regex.IsMatch(ps, pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+            errors.Add($"{path}: {Describe(value)} does not match the pattern {pattern}");
         if (schema["enum"] is JsonArray e && !e.Any(x => JsonNode.DeepEquals(x, value)))
             errors.Add($"{path}: {Describe(value)} is not one of the enum values");
 

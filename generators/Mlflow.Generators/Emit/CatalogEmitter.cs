@@ -87,7 +87,7 @@ namespace Mlflow.Generators.Emit
                 w.Line("    static (adapter, path, query, body) => new " + e.BuilderFullName + "(" + qv + ".Path(adapter, path" + pathArgs + "), adapter)");
                 var args = string.Join(", ", new[] { bodyArg, config }.Where(x => x != null));
                 w.Line("        .To" + op.MethodName + "RequestInformation(" + args + "),");
-                w.Line("    " + reader + "));");
+                w.Line("    " + reader + ")" + (op.Since == null ? "" : " { Since = " + Identifiers.Literal(op.Since) + " }") + ");");
             }
 
             w.Line("return list;");

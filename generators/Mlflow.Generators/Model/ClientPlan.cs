@@ -119,7 +119,8 @@ namespace Mlflow.Generators.Model
         EquatableArray<PathParameterPlan> PathParameters,
         BodyPlan? Body,
         ResponsePlan Response,
-        EquatableArray<ErrorPlan> Errors);
+        EquatableArray<ErrorPlan> Errors,
+        string? Since = null);
 
     /// <summary>A request builder (one per path segment) or the root client.</summary>
     internal sealed record BuilderPlan(

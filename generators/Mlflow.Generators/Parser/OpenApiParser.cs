@@ -545,6 +545,13 @@ namespace Mlflow.Generators.Parser
                     }
                 }
 
+                // A number beside the strings "NaN"/"Infinity"/"-Infinity", or an integer beside a numeric string, is
+                // one value with two JSON spellings (protobuf's JSON mapping): read it as the number.
+                if (composition == "anyOf" && candidates.Count == 2 && IsWireSpellingOf(candidates[0].Node, candidates[1].Node))
+                {
+                    candidates.RemoveAt(1);
+                }
+
                 if (candidates.Count == 1)
                 {
                     var t = ParseType(candidates[0].Node, pointer + "/" + composition + "/" + candidates[0].Index, hoistName);
@@ -646,6 +653,26 @@ namespace Mlflow.Generators.Parser
                     Error(DiagnosticDescriptors.UnsupportedId, node, pointer + "/type", "unknown schema type '" + typeName + "'");
                     return TypeSpec.Any;
             }
+        }
+
+        /// <summary>
+        /// True when <paramref name="text"/> is the string spelling of the numbers <paramref name="number"/> describes:
+        /// the non-finite doubles as an enum of "NaN", "Infinity", "-Infinity", or an integer as a string with a pattern.
+        /// </summary>
+        private static bool IsWireSpellingOf(JsonObject number, JsonObject text)
+        {
+            var numberTypes = TypeNames(number);
+            if (numberTypes.Count != 1 || !TypeNames(text).SequenceEqual(new[] { "string" }) || text.GetString("format") != null)
+            {
+                return false;
+            }
+
+            if (numberTypes[0] == "number" && text.GetArray("enum") is JsonArray values && values.Items.Count > 0)
+            {
+                return values.Items.All(v => v is JsonString s && (s.Value == "NaN" || s.Value == "Infinity" || s.Value == "-Infinity"));
+            }
+
+            return numberTypes[0] == "integer" && text.GetString("pattern") != null && text.GetArray("enum") == null;
         }
 
         private string Hoist(string name, JsonObject node, string pointer)

@@ -148,29 +148,32 @@ namespace Mlflow.Generators.Planning
         }
 
         /// <summary>
-        /// Lists and maps are never null (proto leaves empty ones out); fields the schema requires or MLflow always writes
-        /// (<c>x-mlflow-always-written</c>) are non-nullable unless the schema allows <c>null</c>; the rest are nullable.
+        /// Lists and maps are never null (proto leaves empty ones out, and JSON null reads as empty); fields the schema
+        /// requires or MLflow always writes (<c>x-mlflow-always-written</c>) are non-nullable unless the schema allows
+        /// <c>null</c>; the rest are nullable.
         /// Untyped JSON stays nullable: nothing distinguishes an absent value from a JSON null.
         /// </summary>
         private static Presence PresenceOf(PropertySpec property, TypeUse type)
         {
-            if (property.Type.Nullable)
-            {
-                // The schema allows JSON null (the Deployments server writes unset fields as null): keep null readable.
-                return Presence.Optional;
-            }
-
             switch (type.Kind)
             {
                 case UseKind.Array:
                 case UseKind.Map:
+                    // Even where the schema allows JSON null (optional request fields, the Deployments server's
+                    // answers): null and absent read as empty; a JSON null is kept in AdditionalData and written back.
                     return Presence.Collection;
                 case UseKind.Any:
                 case UseKind.Stream:
                     return Presence.Optional;
-                default:
-                    return property.Required || property.AlwaysWritten ? Presence.Required : Presence.Optional;
             }
+
+            if (property.Type.Nullable)
+            {
+                // The schema allows JSON null: keep null readable.
+                return Presence.Optional;
+            }
+
+            return property.Required || property.AlwaysWritten ? Presence.Required : Presence.Optional;
         }
 
         /// <summary>Containers of containers are kept as untyped JSON (lossless), with an informational diagnostic.</summary>
@@ -505,6 +508,20 @@ namespace Mlflow.Generators.Planning
             return builder;
         }
 
+
+        /// <summary>The operation's <c>x-mlflow-since</c> (first MLflow release), or null when absent or unknown.</summary>
+        private static string? FirstRelease(OperationSpec op)
+        {
+            var json = op.Extension("x-mlflow-since");
+            if (json == null || json.Length < 2 || json[0] != '"')
+            {
+                return null;
+            }
+
+            var value = json.Substring(1, json.Length - 2);
+            return value.Length == 0 || value == "unknown" || value.IndexOf('\\') >= 0 ? null : value;
+        }
+
         private OperationPlan PlanOperation(OperationSpec op, List<(Node Node, string Name)> placed)
         {
             var query = new List<QueryParameterPlan>();
@@ -550,7 +567,8 @@ namespace Mlflow.Generators.Planning
                 pathParams.ToEquatableArray(),
                 PlanBody(op),
                 PlanResponse(op),
-                PlanErrors(op));
+                PlanErrors(op),
+                FirstRelease(op));
         }
 
         private static bool IsQueryScalar(UseKind kind) =>

@@ -78,6 +78,12 @@ namespace __NS__
         /// <summary>GET, POST, PUT, PATCH or DELETE.</summary>
         public string HttpMethod { get; }
 
+        /// <summary>
+        /// The first MLflow release that serves this operation (the spec's <c>x-mlflow-since</c>), or null when the
+        /// spec does not know it.
+        /// </summary>
+        public string? Since { get; init; }
+
         /// <summary>The spec path, with <c>{name}</c> path parameters.</summary>
         public string PathTemplate { get; }
 

@@ -11,6 +11,8 @@ namespace Mlflow;
 /// </summary>
 internal sealed class MlflowErrorHandler : DelegatingHandler
 {
+    private readonly MlflowMissingRoute _missingRoute = new();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -33,14 +35,18 @@ internal sealed class MlflowErrorHandler : DelegatingHandler
 
         if (MlflowStatus.IsSuccess(response.StatusCode)) return response;
 
+        MlflowException error;
         try
         {
-            throw await MlflowErrorParser.FromResponseAsync(response, cancellationToken).ConfigureAwait(false);
+            error = await MlflowErrorParser.FromResponseAsync(response, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             response.Dispose();
         }
+
+        // A route the server does not have: name the operation and the MLflow versions (MlflowMissingRoute).
+        throw await _missingRoute.RefineAsync(error, request, (r, ct) => base.SendAsync(r, ct), cancellationToken).ConfigureAwait(false);
     }
 
     private static Uri? Redact(Uri? uri) => uri is null ? null : MlflowErrorParser.RedactUserInfo(uri);
