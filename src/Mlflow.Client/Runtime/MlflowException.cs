@@ -9,7 +9,8 @@ namespace Mlflow;
 /// <see cref="MlflowBadRequestException"/>, <see cref="MlflowUnauthenticatedException"/>,
 /// <see cref="MlflowPermissionDeniedException"/>, <see cref="MlflowConflictException"/>,
 /// <see cref="MlflowRateLimitException"/>, <see cref="MlflowServerException"/>,
-/// <see cref="MlflowTransportException"/> and <see cref="MlflowConfigurationException"/>.
+/// <see cref="MlflowTransportException"/> (<see cref="MlflowConnectionException"/>, <see cref="MlflowTimeoutException"/>)
+/// and <see cref="MlflowConfigurationException"/>.
 /// </summary>
 public class MlflowException : Exception
 {
@@ -113,7 +114,10 @@ public sealed class MlflowRateLimitException(MlflowErrorDetails error) : MlflowE
 /// <param name="error">The parsed error.</param>
 public sealed class MlflowServerException(MlflowErrorDetails error) : MlflowException(error);
 
-/// <summary>No answer arrived: the connection failed or the request timed out, after the retries.</summary>
+/// <summary>
+/// No answer arrived, after the retries: the connection failed (<see cref="MlflowConnectionException"/>) or the
+/// request timed out (<see cref="MlflowTimeoutException"/>).
+/// </summary>
 public class MlflowTransportException : MlflowException
 {
     /// <summary>Creates the exception.</summary>
