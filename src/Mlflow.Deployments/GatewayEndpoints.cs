@@ -10,7 +10,7 @@ namespace Mlflow.Deployments;
 /// <c>/api/3.0/mlflow/gateway/endpoints/*</c> builders. Endpoints are addressed by name, as in MLflow's deployment
 /// contract; update and delete look the id up first.
 /// </summary>
-internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri)
+internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri, TimeSpan timeout)
 {
     private Mlflow.Client.Api.V30.Mlflow.Gateway.Endpoints.EndpointsRequestBuilder Endpoints => tracking.Api.Api.V30.Mlflow.Gateway.Endpoints;
 
@@ -72,13 +72,22 @@ internal sealed class GatewayEndpoints(MlflowClient tracking, string targetUri)
         }
         catch (MlflowException ex) when (ex.StatusCode is not null)
         {
-            var details = new DeploymentsErrorDetails(ex.StatusCode.Value, ex.ServerMessage, ex.RawErrorCode, [], ex.ResponseBody ?? "", ex.ResponseContentType);
+            var details = new DeploymentsErrorDetails(ex.StatusCode.Value, ex.ServerMessage, ex.RawErrorCode, [], ex.ResponseBody ?? "", ex.ResponseContentType)
+            {
+                Method = ex.Method,
+                RequestUri = ex.RequestUri,
+            };
             var message = $"Gateway endpoint {operation}" + (name is null ? "" : $" '{name}'") + $" failed on {targetUri}: {(int)ex.StatusCode.Value} {ex.RawErrorCode}: {ex.ServerMessage}";
             throw ex.IsNotFound ? new DeploymentNotFoundException(message, details, ex) : new DeploymentsException(message, details, ex);
         }
-        catch (MlflowException ex)
+        catch (MlflowTransportException ex)
         {
-            throw new DeploymentsException($"Gateway endpoint {operation} failed on {targetUri}: {ex.Message}", ex);
+            // No answer: a timeout (DeploymentsTimeoutException) or a connection failure (its explanation kept).
+            throw Http.DeploymentsErrors.Translate(ex, ex.TransportMethod ?? "?", ex.TransportUri ?? new Uri(targetUri, UriKind.RelativeOrAbsolute), timeout);
+        }
+        catch (MlflowException ex) when (ex is not DeploymentsException)
+        {
+            throw new DeploymentsException($"Gateway endpoint {operation} failed on {targetUri}: {ex.Message}", ex.ErrorCode, ex);
         }
     }
 

@@ -42,6 +42,28 @@ public class MlflowException : Exception
         ErrorJson = error.ErrorJson;
     }
 
+    /// <summary>
+    /// Creates an exception with a message of its own from a parsed error answer (for MLflow-related clients whose
+    /// errors describe themselves differently, such as deployments).
+    /// </summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="error">The parsed error.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    protected MlflowException(string message, MlflowErrorDetails error, Exception? innerException)
+        : base(message, innerException)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ErrorCode = error.ErrorCode;
+        RawErrorCode = error.RawErrorCode;
+        ServerMessage = error.Message;
+        StatusCode = error.StatusCode;
+        Method = error.Method;
+        RequestUri = error.RequestUri;
+        ResponseBody = error.ResponseBody;
+        ResponseContentType = error.ResponseContentType;
+        ErrorJson = error.ErrorJson;
+    }
+
     private static MlflowErrorDetails ArgumentNullExceptionThrow(MlflowErrorDetails error)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -79,7 +101,10 @@ public class MlflowException : Exception
     public JsonElement? ErrorJson { get; }
 
     /// <summary>True when the error says the resource does not exist (<c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>, <c>ENDPOINT_NOT_FOUND</c> or HTTP 404).</summary>
-    public bool IsNotFound => this is MlflowNotFoundException;
+    public bool IsNotFound =>
+        this is MlflowNotFoundException
+        || StatusCode == HttpStatusCode.NotFound
+        || ErrorCode is MlflowErrorCode.ResourceDoesNotExist or MlflowErrorCode.NotFound or MlflowErrorCode.EndpointNotFound;
 }
 
 /// <summary>The resource does not exist: <c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>, <c>ENDPOINT_NOT_FOUND</c>, or HTTP 404.</summary>
