@@ -135,20 +135,16 @@ Task("PublicApi")
 });
 
 Task("Pack")
-    .Description("Packs the shipped packages under src/ into artifacts/packages.")
+    .Description("Packs every shipped package (src/**/*.csproj) and its .snupkg into artifacts/packages, through eng/Packages.proj: the same step tests/Mlflow.Packaging.Tests packs, restores and runs.")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    foreach (var project in GetFiles("./src/**/*.csproj"))
-    {
-        DotNetPack(project.FullPath, new DotNetPackSettings
-        {
-            Configuration = configuration,
-            NoBuild = true,
-            NoRestore = true,
-            OutputDirectory = artifacts + Directory("packages"),
-        });
-    }
+    var output = MakeAbsolute(artifacts + Directory("packages"));
+    CleanDirectory(output);
+    DotNetMSBuild("./eng/Packages.proj", new DotNetMSBuildSettings()
+        .SetConfiguration(configuration)
+        .WithProperty("PackageOutputPath", output.FullPath + "/")
+        .WithTarget("Pack"));
 });
 
 RunTarget(target);

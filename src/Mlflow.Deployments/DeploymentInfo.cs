@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
 using Mlflow.Deployments.Models;
@@ -18,9 +20,15 @@ public sealed record DeploymentInfo(string Name, JsonObject Json)
     public static DeploymentInfo FromJson(JsonObject json) =>
         new(json["name"]?.GetValue<string>() ?? throw new DeploymentsException("A deployment must carry a 'name'."), json);
 
-    /// <summary>Deserializes <see cref="Json"/> into a target-specific type.</summary>
+    /// <summary>Deserializes <see cref="Json"/> into a target-specific type (reflection; <see cref="DeploymentsJson.Options"/> unless given).</summary>
+    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
+    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         Json.Deserialize<T>(options ?? DeploymentsJson.Options)!;
+
+    /// <summary>Deserializes <see cref="Json"/> into a target-specific type with source-generated metadata (trim/AOT-safe).</summary>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>MyContext.Default.MyDeployment</c>.</param>
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) => Json.Deserialize(typeInfo)!;
 }
 
 /// <summary>
@@ -40,9 +48,15 @@ public sealed record EndpointInfo(string Name, JsonObject Json)
     public static EndpointInfo FromJson(JsonObject json) =>
         new(json["name"]?.GetValue<string>() ?? throw new DeploymentsException("An endpoint must carry a 'name'."), json);
 
-    /// <summary>Deserializes <see cref="Json"/> into a type of your own with System.Text.Json.</summary>
+    /// <summary>Deserializes <see cref="Json"/> into a type of your own with System.Text.Json (reflection).</summary>
+    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
+    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         Json.Deserialize<T>(options ?? DeploymentsJson.Options)!;
+
+    /// <summary>Deserializes <see cref="Json"/> into a type of your own with source-generated metadata (trim/AOT-safe).</summary>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>MyContext.Default.MyEndpoint</c>.</param>
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) => Json.Deserialize(typeInfo)!;
 
     /// <summary>
     /// Parses <see cref="Json"/> into a generated model of the spec, e.g.

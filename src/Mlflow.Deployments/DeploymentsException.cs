@@ -4,67 +4,90 @@ using System.Text.Json.Nodes;
 namespace Mlflow.Deployments;
 
 /// <summary>
-/// Raised by deployment clients for every failure: an HTTP error answered by a target, a broken stream, a timeout,
-/// an operation the target does not support or an unknown target. The HTTP fields are set when a server answered.
+/// Raised by deployment clients for every failure: an HTTP error answered by a target, a target that could not be
+/// reached, a broken stream, a timeout, an operation the target does not support or an unknown target. It is an
+/// <see cref="MlflowException"/>: <see cref="MlflowException.StatusCode"/>, <see cref="MlflowException.ErrorCode"/>
+/// and <see cref="MlflowException.RawErrorCode"/> (the body's <c>error_code</c> or OpenAI-style <c>error.type</c>, else
+/// the code MLflow derives from the HTTP status), <see cref="MlflowException.ResponseBody"/> and
+/// <see cref="MlflowException.ResponseContentType"/> are set when a server answered; <see cref="Detail"/> and
+/// <see cref="ValidationErrors"/> add what the deployments servers' FastAPI answers carry.
 /// </summary>
-public class DeploymentsException : Exception
+public class DeploymentsException : MlflowException
 {
-    /// <summary>Creates an exception with a message and an optional inner exception.</summary>
+    /// <summary>Creates an exception with a message and an optional inner exception (error code <c>INTERNAL_ERROR</c>).</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause, if any.</param>
     public DeploymentsException(string message, Exception? innerException = null)
-        : base(message, innerException)
+        : this(message, MlflowErrorCode.InternalError, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception with a message, an error code and an optional inner exception.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="errorCode">The error code (e.g. <see cref="MlflowErrorCode.InvalidParameterValue"/> for bad input).</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public DeploymentsException(string message, MlflowErrorCode errorCode, Exception? innerException = null)
+        : base(message, errorCode, innerException)
     {
     }
 
     /// <summary>Creates an exception for an HTTP answer that is not a success.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="details">The parsed answer.</param>
+    /// <param name="innerException">The cause, if any.</param>
     public DeploymentsException(string message, DeploymentsErrorDetails details, Exception? innerException = null)
-        : base(message, innerException)
+        : base(message, ToErrorDetails(details), innerException)
     {
-        StatusCode = details.StatusCode;
         Detail = details.Detail;
-        ErrorCode = details.ErrorCode;
         ValidationErrors = details.ValidationErrors;
-        RawBody = details.RawBody;
-        ContentType = details.ContentType;
     }
-
-    /// <summary>The HTTP status the target answered, when one did.</summary>
-    public HttpStatusCode? StatusCode { get; }
 
     /// <summary>
     /// The error text: FastAPI's <c>detail</c> sentence, the <c>error</c> text of a rate-limit answer, the
-    /// <c>message</c> of an MLflow error, a summary of the validation errors, or the plain-text body.
+    /// <c>message</c> of an MLflow error, a summary of the validation errors, or the plain-text body;
+    /// <see langword="null"/> when no server answered.
     /// </summary>
     public string? Detail { get; }
-
-    /// <summary>An error code when the body carried one (MLflow <c>error_code</c>, OpenAI-style <c>error.type</c>).</summary>
-    public string? ErrorCode { get; }
 
     /// <summary>FastAPI validation errors (<c>{"detail": [...]}</c>, typically with 422); empty otherwise.</summary>
     public IReadOnlyList<DeploymentsValidationError> ValidationErrors { get; } = [];
 
-    /// <summary>The error body exactly as received (empty when there was none).</summary>
-    public string? RawBody { get; }
-
-    /// <summary>The <c>Content-Type</c> of the error body.</summary>
-    public string? ContentType { get; }
-
-    /// <summary>True when the target answered 404 (unknown endpoint, deployment or path).</summary>
-    public bool IsNotFound => StatusCode == HttpStatusCode.NotFound;
-
     /// <summary>True when the target answered 429 (rate limit exceeded).</summary>
     public bool IsRateLimited => StatusCode == HttpStatusCode.TooManyRequests;
+
+    private static MlflowErrorDetails ToErrorDetails(DeploymentsErrorDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var code = details.ErrorCode is { } raw ? MlflowErrorCodes.Parse(raw) : MlflowErrorCodes.FromHttpStatus((int)details.StatusCode);
+        return new MlflowErrorDetails
+        {
+            ErrorCode = code,
+            RawErrorCode = details.ErrorCode ?? code.ToWireName(),
+            HasServerErrorCode = details.ErrorCode is not null,
+            Message = details.Detail ?? string.Empty,
+            StatusCode = details.StatusCode,
+            Method = details.Method,
+            RequestUri = details.RequestUri,
+            ResponseBody = details.RawBody,
+            ResponseContentType = details.ContentType,
+        };
+    }
 }
 
 /// <summary>The endpoint, deployment or route name is unknown to the target (a 404 from HTTP targets).</summary>
 public sealed class DeploymentNotFoundException : DeploymentsException
 {
-    /// <summary>Creates the exception for a target that is not HTTP-based (plugins).</summary>
+    /// <summary>Creates the exception for a target that is not HTTP-based (plugins); error code <c>RESOURCE_DOES_NOT_EXIST</c>.</summary>
+    /// <param name="message">What was not found.</param>
     public DeploymentNotFoundException(string message)
-        : base(message)
+        : base(message, MlflowErrorCode.ResourceDoesNotExist)
     {
     }
 
     /// <summary>Creates the exception from the parsed error answer.</summary>
+    /// <param name="message">What was not found.</param>
+    /// <param name="details">The parsed answer.</param>
+    /// <param name="innerException">The cause, if any.</param>
     public DeploymentNotFoundException(string message, DeploymentsErrorDetails details, Exception? innerException = null)
         : base(message, details, innerException)
     {
@@ -77,9 +100,12 @@ public sealed class DeploymentNotFoundException : DeploymentsException
 /// </summary>
 public sealed class DeploymentOperationNotSupportedException : DeploymentsException
 {
-    /// <summary>Creates the exception for <paramref name="operation"/> on <paramref name="targetUri"/>.</summary>
+    /// <summary>Creates the exception for <paramref name="operation"/> on <paramref name="targetUri"/> (error code <c>NOT_IMPLEMENTED</c>).</summary>
+    /// <param name="operation">The .NET member that was called.</param>
+    /// <param name="targetUri">The target URI of the client.</param>
+    /// <param name="reason">Why, when the target says.</param>
     public DeploymentOperationNotSupportedException(string operation, string targetUri, string? reason = null)
-        : base($"'{operation}' is not supported by this deployment target ({targetUri})." + (reason is null ? "" : " " + reason))
+        : base($"'{operation}' is not supported by this deployment target ({targetUri})." + (reason is null ? "" : " " + reason), MlflowErrorCode.NotImplemented)
     {
         Operation = operation;
         TargetUri = targetUri;
@@ -98,9 +124,16 @@ public sealed class DeploymentOperationNotSupportedException : DeploymentsExcept
 /// </summary>
 public sealed class DeploymentsStreamException : DeploymentsException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>
+    /// Creates the exception: error code <c>CONNECTION_FAILED</c> when the body broke off, <c>INTERNAL_ERROR</c> for
+    /// an error frame.
+    /// </summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="chunksReceived">Chunks delivered before the failure.</param>
+    /// <param name="innerException">The transport error when the body broke off.</param>
+    /// <param name="errorFrame">The server's error frame, when it sent one.</param>
     public DeploymentsStreamException(string message, int chunksReceived, Exception? innerException = null, JsonNode? errorFrame = null)
-        : base(message, innerException)
+        : base(message, errorFrame is null ? MlflowErrorCode.ConnectionFailed : MlflowErrorCode.InternalError, innerException)
     {
         ChunksReceived = chunksReceived;
         ErrorFrame = errorFrame;
@@ -116,9 +149,12 @@ public sealed class DeploymentsStreamException : DeploymentsException
 /// <summary>A request exceeded its timeout (<c>MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT</c> or the client timeout).</summary>
 public sealed class DeploymentsTimeoutException : DeploymentsException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception (error code <c>DEADLINE_EXCEEDED</c>).</summary>
+    /// <param name="message">What timed out.</param>
+    /// <param name="timeout">The timeout that elapsed.</param>
+    /// <param name="innerException">The cause.</param>
     public DeploymentsTimeoutException(string message, TimeSpan timeout, Exception? innerException = null)
-        : base(message, innerException) => Timeout = timeout;
+        : base(message, MlflowErrorCode.DeadlineExceeded, innerException) => Timeout = timeout;
 
     /// <summary>The timeout that elapsed.</summary>
     public TimeSpan Timeout { get; }
@@ -127,12 +163,15 @@ public sealed class DeploymentsTimeoutException : DeploymentsException
 /// <summary>No plugin is registered for the target's name (the URI scheme).</summary>
 public sealed class UnknownDeploymentTargetException : DeploymentsException
 {
-    /// <summary>Creates the exception; the message lists the registered targets.</summary>
+    /// <summary>Creates the exception (error code <c>INVALID_PARAMETER_VALUE</c>); the message lists the registered targets.</summary>
+    /// <param name="target">The target name asked for.</param>
+    /// <param name="registeredTargets">The registered target names.</param>
     public UnknownDeploymentTargetException(string target, IReadOnlyList<string> registeredTargets)
         : base($"No plugin found for managing model deployments to \"{target}\". Registered targets: "
                + (registeredTargets.Count == 0 ? "(none)" : string.Join(", ", registeredTargets))
                + ". Install a plugin assembly carrying [assembly: DeploymentTargetPlugin(...)] next to the application, "
-               + "register one with DeploymentClients.Register or services.AddDeploymentTarget<T>().")
+               + "register one with DeploymentClients.Register or services.AddDeploymentTarget<T>().",
+               MlflowErrorCode.InvalidParameterValue)
     {
         Target = target;
         RegisteredTargets = registeredTargets;
@@ -161,7 +200,7 @@ public sealed record DeploymentsValidationError(
 /// <summary>The parsed parts of an error answer.</summary>
 /// <param name="StatusCode">HTTP status.</param>
 /// <param name="Detail">Error text (see <see cref="DeploymentsException.Detail"/>).</param>
-/// <param name="ErrorCode">Error code when the body had one.</param>
+/// <param name="ErrorCode">Error code when the body had one (MLflow <c>error_code</c>, OpenAI-style <c>error.type</c>).</param>
 /// <param name="ValidationErrors">FastAPI validation errors.</param>
 /// <param name="RawBody">Body as received.</param>
 /// <param name="ContentType">Content type of the body.</param>
@@ -171,4 +210,11 @@ public sealed record DeploymentsErrorDetails(
     string? ErrorCode,
     IReadOnlyList<DeploymentsValidationError> ValidationErrors,
     string RawBody,
-    string? ContentType);
+    string? ContentType)
+{
+    /// <summary>HTTP method of the request, when known.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>URL of the request (user info removed), when known.</summary>
+    public Uri? RequestUri { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions;
 using Mlflow.Deployments.Http;
 using Mlflow.Client.Models;
 
@@ -7,7 +8,9 @@ namespace Mlflow.Deployments;
 /// <summary>
 /// The built-in target for MLflow's own Deployments server (<c>http://host:port</c>, <c>https://...</c>; the process
 /// started with <c>mlflow gateway start</c>): the .NET counterpart of <c>get_deploy_client("http://host:port")</c>.
-/// Endpoints are read-only here and deployments do not exist, exactly as in MLflow's client.
+/// Endpoints are read-only here and deployments do not exist, exactly as in MLflow's client. Requests are built by
+/// the generated request builders of the spec's <c>deployments</c> operations and sent through the client's HTTP
+/// pipeline (<see cref="MlflowHttpPipeline"/>) with the options' retries and timeouts.
 /// </summary>
 public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisposable
 {
@@ -21,11 +24,11 @@ public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisp
     {
         if (!Uri.TryCreate(targetUri, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new DeploymentsException($"'{targetUri}' is not an http(s) URI of an MLflow Deployments server.");
+            throw new DeploymentsException($"'{targetUri}' is not an http(s) URI of an MLflow Deployments server.", MlflowErrorCode.InvalidParameterValue);
         }
 
         _transport = new DeploymentsTransport(uri, options ?? DeploymentClientOptions.FromEnvironment());
-        OpenAi = new OpenAiCompatibleApi(_transport, "v1/");
+        OpenAi = new OpenAiCompatibleApi(_transport, OpenAiCompatibleApi.DeploymentsServer);
         Legacy = new LegacyGatewayApi(_transport);
     }
 
@@ -47,14 +50,14 @@ public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisp
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
         _transport.SendAsync(
-            HttpMethod.Post, InvocationsPath(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
+            Invocations(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
             _transport.Options.PredictTimeout, cancellationToken);
 
     /// <summary>The same route with <c>"stream": true</c>; chunks are the server's SSE events.</summary>
     public override IAsyncEnumerable<PredictionChunk> PredictStreamAsync(
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(InvocationsPath(endpoint ?? deploymentName), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
+        _transport.StreamAsync(Invocations(endpoint ?? deploymentName, "text/event-stream"), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
 
     /// <summary>Not supported: endpoints come from the server's configuration file (MLflow raises <c>NotImplementedError</c>).</summary>
     public override Task<EndpointInfo> CreateEndpointAsync(
@@ -94,57 +97,69 @@ public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisp
     /// <param name="pageToken">Token from the previous page; null for the first.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<DeploymentsListEndpointsResponse> ListEndpointsPageAsync(string? pageToken = null, CancellationToken cancellationToken = default) =>
-        (await _transport.GetAsync(EndpointsPagePath("api/2.0/endpoints/", pageToken), cancellationToken).ConfigureAwait(false))
+        (await _transport.GetAsync(EndpointsPage(pageToken), cancellationToken).ConfigureAwait(false))
         .Parse(DeploymentsListEndpointsResponse.CreateFromDiscriminatorValue);
 
     /// <summary><c>GET /api/2.0/endpoints/{endpoint}</c>; an unknown name throws <see cref="DeploymentNotFoundException"/>.</summary>
     public override async Task<EndpointInfo> GetEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
-        EndpointInfo.FromJson(await GetObjectAsync("api/2.0/endpoints/" + Escape(endpoint), cancellationToken).ConfigureAwait(false));
+        EndpointInfo.FromJson(await GetObjectAsync(Api.Api.V20.Endpoints[Name(endpoint)].ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()), cancellationToken).ConfigureAwait(false));
 
     /// <summary>The hidden <c>GET /api/3.0/gateway/endpoint/{endpoint}</c> (same data as <see cref="GetEndpointAsync"/>).</summary>
     public async Task<EndpointInfo> GetEndpointV3Async(string endpoint, CancellationToken cancellationToken = default) =>
-        EndpointInfo.FromJson(await GetObjectAsync("api/3.0/gateway/endpoint/" + Escape(endpoint), cancellationToken).ConfigureAwait(false));
+        EndpointInfo.FromJson(await GetObjectAsync(Api.Api.V30.Gateway.Endpoint[Name(endpoint)].ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()), cancellationToken).ConfigureAwait(false));
 
     /// <summary>A traffic route: the hidden <c>GET /api/3.0/gateway/route/{route}</c>
     /// (<c>{name, task_type, destinations, routing_strategy}</c>).</summary>
     public Task<JsonObject> GetTrafficRouteAsync(string route, CancellationToken cancellationToken = default) =>
-        GetObjectAsync("api/3.0/gateway/route/" + Escape(route), cancellationToken);
+        GetObjectAsync(Api.Api.V30.Gateway.Route[Name(route)].ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()), cancellationToken);
 
     /// <summary><c>GET /api/2.0/endpoints/limits/{endpoint}</c> (the server answers 501 at MLflow 3.11).</summary>
     public Task<JsonObject> GetLimitsAsync(string endpoint, CancellationToken cancellationToken = default) =>
-        GetObjectAsync("api/2.0/endpoints/limits/" + Escape(endpoint), cancellationToken);
+        GetObjectAsync(Api.Api.V20.Endpoints.Limits[Name(endpoint)].ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()), cancellationToken);
 
     /// <summary><c>POST /api/2.0/endpoints/limits/</c> with <c>{route, limits}</c> (501 at MLflow 3.11, 422 when fields are missing).</summary>
     public async Task<JsonObject> SetLimitsAsync(JsonObject request, CancellationToken cancellationToken = default) =>
-        AsObject(await _transport.SendAsync(HttpMethod.Post, "api/2.0/endpoints/limits/", request.ToJsonString(), _transport.Options.RequestTimeout, cancellationToken).ConfigureAwait(false));
+        AsObject(await _transport.SendAsync(
+            Api.Api.V20.Endpoints.Limits.Slash.ToPostRequestInformation(new DeploymentsSetLimitsRequest(), DeploymentsTransport.Accept<DefaultQueryParameters>()),
+            (request ?? throw new ArgumentNullException(nameof(request))).ToJsonString(), _transport.Options.RequestTimeout, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>GET /health</c>: <c>{"status": "OK"}</c>.</summary>
-    public Task<JsonObject> HealthAsync(CancellationToken cancellationToken = default) => GetObjectAsync("health", cancellationToken);
+    public Task<JsonObject> HealthAsync(CancellationToken cancellationToken = default) =>
+        GetObjectAsync(Api.Health.ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()), cancellationToken);
 
     /// <summary><c>GET /openapi.json</c>: FastAPI's own description of the server, as text.</summary>
     public async Task<string> GetOpenApiDocumentAsync(CancellationToken cancellationToken = default) =>
-        (await _transport.GetAsync("openapi.json", cancellationToken).ConfigureAwait(false)).RawJson;
+        (await _transport.GetAsync(_transport.Raw(HttpMethod.Get, "openapi.json"), cancellationToken).ConfigureAwait(false)).RawJson;
 
     /// <summary>
     /// Sends any request to the server through the same policy (retries, timeouts, error mapping): an escape hatch
     /// for routes this client does not model. <paramref name="body"/> is sent as is with <c>Content-Type: application/json</c>.
     /// </summary>
     public Task<PredictionsResponse> SendAsync(HttpMethod method, string relativeUri, string? body = null, CancellationToken cancellationToken = default) =>
-        _transport.SendAsync(method, relativeUri, body, _transport.Options.RequestTimeout, cancellationToken);
+        _transport.SendAsync(_transport.Raw(method, relativeUri), body, _transport.Options.RequestTimeout, cancellationToken);
 
     /// <inheritdoc/>
     public void Dispose() => _transport.Dispose();
 
-    internal static string Escape(string name) => Uri.EscapeDataString(name);
+    /// <summary>The generated request builders this client sends through (the spec's <c>deployments</c> operations).</summary>
+    private Mlflow.Client.MlflowApiClient Api => _transport.Api;
 
-    internal static string EndpointsPagePath(string path, string? pageToken) =>
-        pageToken is null ? path : path + "?page_token=" + Uri.EscapeDataString(pageToken);
+    /// <summary>A non-empty endpoint, route or deployment name (checked before anything is sent).</summary>
+    internal static string Name(string? name, string parameter = "endpoint") =>
+        string.IsNullOrEmpty(name) ? throw new ArgumentException("An endpoint name is required.", parameter) : name;
+
+    private RequestInformation EndpointsPage(string? pageToken) =>
+        Api.Api.V20.Endpoints.Slash.ToGetRequestInformation(
+            DeploymentsTransport.Accept<Mlflow.Client.Api.V20.Endpoints.Slash.SlashRequestBuilder.SlashRequestBuilderGetQueryParameters>(query: q => q.PageToken = pageToken));
+
+    private RequestInformation Invocations(string? endpoint, string accept = "application/json") =>
+        Api.Endpoints[Name(endpoint)].Invocations.ToPostRequestInformation(DeploymentsTransport.AnyJson, DeploymentsTransport.Accept<DefaultQueryParameters>(accept));
 
     private async Task<JsonObject> ListEndpointsPageRawAsync(string? token, CancellationToken cancellationToken) =>
-        AsObject(await _transport.GetAsync(EndpointsPagePath("api/2.0/endpoints/", token), cancellationToken).ConfigureAwait(false));
+        AsObject(await _transport.GetAsync(EndpointsPage(token), cancellationToken).ConfigureAwait(false));
 
-    private async Task<JsonObject> GetObjectAsync(string path, CancellationToken cancellationToken) =>
-        AsObject(await _transport.GetAsync(path, cancellationToken).ConfigureAwait(false));
+    private async Task<JsonObject> GetObjectAsync(RequestInformation request, CancellationToken cancellationToken) =>
+        AsObject(await _transport.GetAsync(request, cancellationToken).ConfigureAwait(false));
 
     internal static JsonObject AsObject(PredictionsResponse response) =>
         response.Json?.DeepClone() as JsonObject
@@ -152,8 +167,6 @@ public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisp
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "...";
 
-    private string InvocationsPath(string? endpoint) =>
-        "endpoints/" + Escape(endpoint ?? throw new ArgumentException("An endpoint name is required.", nameof(endpoint))) + "/invocations";
 
 
     private DeploymentOperationNotSupportedException ReadOnlyEndpoints(string operation) =>
@@ -172,17 +185,26 @@ public sealed class LegacyGatewayApi
 
     /// <summary>One page of <c>GET /api/2.0/gateway/routes/</c> (<c>{routes, next_page_token}</c>).</summary>
     public async Task<JsonObject> ListRoutesPageAsync(string? pageToken = null, CancellationToken cancellationToken = default) =>
-        MlflowDeploymentClient.AsObject(await _transport.GetAsync(MlflowDeploymentClient.EndpointsPagePath("api/2.0/gateway/routes/", pageToken), cancellationToken).ConfigureAwait(false));
+        MlflowDeploymentClient.AsObject(await _transport.GetAsync(
+            _transport.Api.Api.V20.Gateway.Routes.Slash.ToGetRequestInformation(
+                DeploymentsTransport.Accept<Mlflow.Client.Api.V20.Gateway.Routes.Slash.SlashRequestBuilder.SlashRequestBuilderGetQueryParameters>(query: q => q.PageToken = pageToken)),
+            cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>GET /api/2.0/gateway/routes/{route}</c>.</summary>
     public async Task<EndpointInfo> GetRouteAsync(string route, CancellationToken cancellationToken = default) =>
-        EndpointInfo.FromJson(MlflowDeploymentClient.AsObject(await _transport.GetAsync("api/2.0/gateway/routes/" + MlflowDeploymentClient.Escape(route), cancellationToken).ConfigureAwait(false)));
+        EndpointInfo.FromJson(MlflowDeploymentClient.AsObject(await _transport.GetAsync(
+            _transport.Api.Api.V20.Gateway.Routes[MlflowDeploymentClient.Name(route, nameof(route))].ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()),
+            cancellationToken).ConfigureAwait(false)));
 
     /// <summary><c>GET /api/2.0/gateway/limits/{endpoint}</c> (501 at MLflow 3.11).</summary>
     public async Task<JsonObject> GetLimitsAsync(string endpoint, CancellationToken cancellationToken = default) =>
-        MlflowDeploymentClient.AsObject(await _transport.GetAsync("api/2.0/gateway/limits/" + MlflowDeploymentClient.Escape(endpoint), cancellationToken).ConfigureAwait(false));
+        MlflowDeploymentClient.AsObject(await _transport.GetAsync(
+            _transport.Api.Api.V20.Gateway.Limits[MlflowDeploymentClient.Name(endpoint)].ToGetRequestInformation(DeploymentsTransport.Accept<DefaultQueryParameters>()),
+            cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>POST /gateway/{endpoint}/invocations</c>: the legacy alias of the invocations route.</summary>
     public Task<PredictionsResponse> InvokeAsync(string endpoint, JsonNode inputs, CancellationToken cancellationToken = default) =>
-        _transport.SendAsync(HttpMethod.Post, "gateway/" + MlflowDeploymentClient.Escape(endpoint) + "/invocations", inputs.ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
+        _transport.SendAsync(
+            _transport.Api.Gateway[MlflowDeploymentClient.Name(endpoint)].Invocations.ToPostRequestInformation(DeploymentsTransport.AnyJson, DeploymentsTransport.Accept<DefaultQueryParameters>()),
+            (inputs ?? throw new ArgumentNullException(nameof(inputs))).ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions;
 using Mlflow.Deployments.Http;
 
 namespace Mlflow.Deployments;
@@ -16,31 +17,32 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
     public const string SchemePrefix = "mlflow-gateway+";
 
     private readonly DeploymentsTransport _transport;
-    private readonly Lazy<MlflowClient> _tracking;
-    private readonly bool _ownsTracking;
-    private readonly Lazy<GatewayEndpoints> _endpoints;
+    private readonly MlflowClient _tracking;
+    private readonly GatewayEndpoints _endpoints;
 
     /// <summary>Creates a client from a target URI (<c>mlflow-gateway+http://host:port</c>) or a plain tracking URI.</summary>
     /// <param name="targetUri">Target URI; the part after <c>mlflow-gateway+</c> is the tracking URI.</param>
-    /// <param name="options">HTTP settings of the runtime routes; <see cref="DeploymentClientOptions.FromEnvironment"/> when null.
-    /// Put the tracking server's credentials in <see cref="DeploymentClientOptions.DefaultHeaders"/> or the HttpClient.</param>
-    /// <param name="trackingClient">The tracking client used for endpoint CRUD; when null one is made for the tracking
-    /// URI on first use (credentials and TLS from MLflow's environment variables) and disposed with this client.</param>
+    /// <param name="options">HTTP settings (retries, timeouts, credentials, TLS); <see cref="DeploymentClientOptions.FromEnvironment"/>
+    /// when null. The tracking server's credentials come from the options or MLflow's environment variables
+    /// (<c>MLFLOW_TRACKING_USERNAME</c>/<c>PASSWORD</c>, <c>MLFLOW_TRACKING_TOKEN</c>).</param>
+    /// <param name="trackingClient">The tracking client used for endpoint CRUD; when null the CRUD calls use this
+    /// client's own pipeline. A given client is not disposed.</param>
     public MlflowGatewayDeploymentClient(string targetUri, DeploymentClientOptions? options = null, MlflowClient? trackingClient = null)
         : base(targetUri, "The AI gateway serves endpoints, not deployments.")
     {
         var tracking = targetUri.StartsWith(SchemePrefix, StringComparison.OrdinalIgnoreCase) ? targetUri[SchemePrefix.Length..] : targetUri;
         if (!Uri.TryCreate(tracking, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new DeploymentsException($"'{targetUri}' is not an {SchemePrefix}http(s) URI of an MLflow tracking server.");
+            throw new DeploymentsException($"'{targetUri}' is not an {SchemePrefix}http(s) URI of an MLflow tracking server.", MlflowErrorCode.InvalidParameterValue);
         }
 
         TrackingUri = uri;
         _transport = new DeploymentsTransport(uri, options ?? DeploymentClientOptions.FromEnvironment());
-        OpenAi = new OpenAiCompatibleApi(_transport, "gateway/mlflow/v1/");
-        _ownsTracking = trackingClient is null;
-        _tracking = new Lazy<MlflowClient>(() => trackingClient ?? new MlflowClient(new MlflowClientOptions { TrackingUri = uri.AbsoluteUri }));
-        _endpoints = new Lazy<GatewayEndpoints>(() => new GatewayEndpoints(_tracking.Value, TargetUri));
+        OpenAi = new OpenAiCompatibleApi(_transport, OpenAiCompatibleApi.TrackingGateway);
+        // Endpoint CRUD goes through the generated tracking builders on the same pipeline (same credentials, retries
+        // and timeouts), unless the caller brings its own tracking client.
+        _tracking = trackingClient ?? _transport.Client;
+        _endpoints = new GatewayEndpoints(_tracking, TargetUri, _transport.Options.RequestTimeout);
     }
 
     /// <summary>The tracking server's URI.</summary>
@@ -57,14 +59,14 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
         _transport.SendAsync(
-            HttpMethod.Post, InvocationsPath(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
+            Invocations(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
             _transport.Options.PredictTimeout, cancellationToken);
 
     /// <summary>The same route with <c>"stream": true</c>; chunks are the SSE events (<c>[DONE]</c> ends the stream).</summary>
     public override IAsyncEnumerable<PredictionChunk> PredictStreamAsync(
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(InvocationsPath(endpoint ?? deploymentName), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
+        _transport.StreamAsync(Invocations(endpoint ?? deploymentName, "text/event-stream"), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
 
     /// <summary>
     /// A provider passthrough: <c>POST /gateway/{providerPath}</c>, e.g. <c>openai/v1/chat/completions</c>,
@@ -73,7 +75,7 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
     /// <c>model</c>, or in the path for Gemini); the answer is provider-native JSON.
     /// </summary>
     public Task<PredictionsResponse> PassthroughAsync(string providerPath, JsonNode body, CancellationToken cancellationToken = default) =>
-        _transport.SendAsync(HttpMethod.Post, "gateway/" + providerPath.TrimStart('/'), body.ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
+        _transport.SendAsync(Passthrough(providerPath), (body ?? throw new ArgumentNullException(nameof(body))).ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
 
     /// <summary>
     /// A streaming provider passthrough (e.g. <c>gemini/v1beta/models/{endpoint}:streamGenerateContent</c>, or an
@@ -81,7 +83,7 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
     /// throws <see cref="DeploymentsStreamException"/>.
     /// </summary>
     public IAsyncEnumerable<PredictionChunk> PassthroughStreamAsync(string providerPath, JsonNode body, CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync("gateway/" + providerPath.TrimStart('/'), body.ToJsonString(), cancellationToken);
+        _transport.StreamAsync(Passthrough(providerPath, "text/event-stream"), (body ?? throw new ArgumentNullException(nameof(body))).ToJsonString(), cancellationToken);
 
     /// <summary>
     /// <c>POST /api/3.0/mlflow/gateway/endpoints/create</c>. <paramref name="config"/> holds the other fields of
@@ -90,7 +92,7 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
     /// </summary>
     public override Task<EndpointInfo> CreateEndpointAsync(
         string name, IReadOnlyDictionary<string, object?>? config = null, CancellationToken cancellationToken = default) =>
-        _endpoints.Value.CreateAsync(name, config, cancellationToken);
+        _endpoints.CreateAsync(name, config, cancellationToken);
 
     /// <summary>
     /// Looks the endpoint id up by name, then <c>POST /api/3.0/mlflow/gateway/endpoints/update</c> with
@@ -99,31 +101,71 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
     /// </summary>
     public override Task<EndpointInfo> UpdateEndpointAsync(
         string endpoint, IReadOnlyDictionary<string, object?>? config = null, CancellationToken cancellationToken = default) =>
-        _endpoints.Value.UpdateAsync(endpoint, config, cancellationToken);
+        _endpoints.UpdateAsync(endpoint, config, cancellationToken);
 
     /// <summary>Looks the endpoint id up by name, then <c>DELETE /api/3.0/mlflow/gateway/endpoints/delete</c>; a missing endpoint is not an error.</summary>
     public override Task DeleteEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
-        _endpoints.Value.DeleteAsync(endpoint, cancellationToken);
+        _endpoints.DeleteAsync(endpoint, cancellationToken);
 
     /// <summary><c>GET /api/3.0/mlflow/gateway/endpoints/list</c> (one answer holds every endpoint).</summary>
     public override Task<IReadOnlyList<EndpointInfo>> ListEndpointsAsync(CancellationToken cancellationToken = default) =>
-        _endpoints.Value.ListAsync(cancellationToken);
+        _endpoints.ListAsync(cancellationToken);
 
     /// <summary><c>GET /api/3.0/mlflow/gateway/endpoints/get?name=...</c>; an unknown name throws <see cref="DeploymentNotFoundException"/>.</summary>
     public override Task<EndpointInfo> GetEndpointAsync(string endpoint, CancellationToken cancellationToken = default) =>
-        _endpoints.Value.GetAsync(endpoint, cancellationToken);
+        _endpoints.GetAsync(endpoint, cancellationToken);
 
     /// <inheritdoc/>
-    public void Dispose()
+    public void Dispose() => _transport.Dispose();
+
+    private RequestInformation Invocations(string? endpoint, string accept = "application/json") =>
+        _transport.Api.Gateway[MlflowDeploymentClient.Name(endpoint)].Mlflow.Invocations
+            .ToPostRequestInformation(DeploymentsTransport.AnyJson, DeploymentsTransport.Accept<DefaultQueryParameters>(accept));
+
+    /// <summary>
+    /// The provider passthrough routes the spec describes go through their generated builders; any other provider path
+    /// (a newer provider, a Gemini model route of another endpoint name pattern) is sent as given under <c>/gateway/</c>.
+    /// </summary>
+    private RequestInformation Passthrough(string providerPath, string accept = "application/json")
     {
-        _transport.Dispose();
-        if (_ownsTracking && _tracking.IsValueCreated)
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerPath);
+        var path = providerPath.TrimStart('/');
+        var gateway = _transport.Api.Gateway;
+        var config = DeploymentsTransport.Accept<DefaultQueryParameters>(accept);
+        return path switch
         {
-            _tracking.Value.Dispose();
-        }
+            "openai/v1/chat/completions" => gateway.Openai.V1.Chat.Completions.ToPostRequestInformation(DeploymentsTransport.AnyJson, config),
+            "openai/v1/embeddings" => gateway.Openai.V1.Embeddings.ToPostRequestInformation(DeploymentsTransport.AnyJson, config),
+            "openai/v1/responses" => gateway.Openai.V1.Responses.ToPostRequestInformation(DeploymentsTransport.AnyJson, config),
+            "anthropic/v1/messages" => gateway.Anthropic.V1.Messages.ToPostRequestInformation(DeploymentsTransport.AnyJson, config),
+            _ when GeminiRoute(path) is ({ } model, var stream) => stream
+                ? gateway.Gemini.V1beta.Models.WithEndpointNameStreamGenerateContent(model).ToPostRequestInformation(DeploymentsTransport.AnyJson, config)
+                : gateway.Gemini.V1beta.Models.WithEndpointNameGenerateContent(model).ToPostRequestInformation(DeploymentsTransport.AnyJson, config),
+            _ => WithAccept(_transport.Raw(HttpMethod.Post, "gateway/" + path), accept),
+        };
     }
 
-    private static string InvocationsPath(string? endpoint) =>
-        "gateway/" + Uri.EscapeDataString(endpoint ?? throw new ArgumentException("An endpoint name is required.", nameof(endpoint))) + "/mlflow/invocations";
+    /// <summary><c>gemini/v1beta/models/{endpoint}:generateContent</c> or <c>:streamGenerateContent</c>: the endpoint name and which.</summary>
+    private static (string? Model, bool Stream) GeminiRoute(string path)
+    {
+        const string prefix = "gemini/v1beta/models/";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal)) return (null, false);
+        var rest = path[prefix.Length..];
+        var colon = rest.LastIndexOf(':');
+        if (colon <= 0 || rest.IndexOf('/', StringComparison.Ordinal) >= 0) return (null, false);
+        var model = Uri.UnescapeDataString(rest[..colon]);
+        return rest[(colon + 1)..] switch
+        {
+            "generateContent" => (model, false),
+            "streamGenerateContent" => (model, true),
+            _ => (null, false),
+        };
+    }
+
+    private static RequestInformation WithAccept(RequestInformation request, string accept)
+    {
+        request.Headers.Add("Accept", accept);
+        return request;
+    }
 
 }

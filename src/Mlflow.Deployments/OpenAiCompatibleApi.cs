@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
 using Mlflow.Client.Models;
@@ -14,6 +15,12 @@ namespace Mlflow.Deployments;
 /// </summary>
 public sealed class OpenAiCompatibleApi
 {
+    /// <summary>The Deployments server's routes, <c>/v1/...</c>.</summary>
+    internal const string DeploymentsServer = "v1/";
+
+    /// <summary>The tracking server's AI gateway routes, <c>/gateway/mlflow/v1/...</c>.</summary>
+    internal const string TrackingGateway = "gateway/mlflow/v1/";
+
     private readonly DeploymentsTransport _transport;
     private readonly string _prefix;
 
@@ -21,6 +28,32 @@ public sealed class OpenAiCompatibleApi
     {
         _transport = transport;
         _prefix = prefix;
+    }
+
+    /// <summary>
+    /// The request for <paramref name="route"/> under this prefix: through the generated builder where the spec
+    /// describes the route (all three on the Deployments server, chat completions on the gateway), else by URL.
+    /// </summary>
+    private RequestInformation Request(string route, string accept)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(route);
+        var config = DeploymentsTransport.Accept<DefaultQueryParameters>(accept);
+        var api = _transport.Api;
+        var normalized = route.Trim('/');
+        return (_prefix, normalized) switch
+        {
+            (DeploymentsServer, "chat/completions") => api.V1.Chat.Completions.ToPostRequestInformation(new DeploymentsOpenAiChatRequest(), config),
+            (DeploymentsServer, "completions") => api.V1.Completions.ToPostRequestInformation(new DeploymentsOpenAiCompletionsRequest(), config),
+            (DeploymentsServer, "embeddings") => api.V1.Embeddings.ToPostRequestInformation(new DeploymentsOpenAiEmbeddingsRequest(), config),
+            (TrackingGateway, "chat/completions") => api.Gateway.Mlflow.V1.Chat.Completions.ToPostRequestInformation(new GatewayOpenAiChatRequest(), config),
+            _ => ByUrl(_transport.Raw(HttpMethod.Post, _prefix + normalized), accept),
+        };
+    }
+
+    private static RequestInformation ByUrl(RequestInformation request, string accept)
+    {
+        request.Headers.Add("Accept", accept);
+        return request;
     }
 
     /// <summary>Chat completion (<c>model</c> = endpoint name).</summary>
@@ -57,14 +90,14 @@ public sealed class OpenAiCompatibleApi
 
     /// <summary>Posts any body to a route under the OpenAI-compatible prefix (e.g. <c>chat/completions</c>).</summary>
     public Task<PredictionsResponse> PostAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
-        _transport.SendAsync(HttpMethod.Post, _prefix + route, body.ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
+        _transport.SendAsync(Request(route, "application/json"), (body ?? throw new ArgumentNullException(nameof(body))).ToJsonString(), _transport.Options.PredictTimeout, cancellationToken);
 
     /// <summary>
     /// Posts a body with <c>"stream": true</c> to a route under the OpenAI-compatible prefix and yields the SSE chunks
     /// (an answer that is not an event stream, such as embeddings, comes back as one chunk).
     /// </summary>
     public IAsyncEnumerable<PredictionChunk> StreamAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(_prefix + route, Streaming.WithStreamFlag(body).ToJsonString(), cancellationToken);
+        _transport.StreamAsync(Request(route, "text/event-stream"), Streaming.WithStreamFlag(body).ToJsonString(), cancellationToken);
 
     private static JsonObject ToNode(IParsable request) => KiotaJson.ToJsonObject(request);
 }
@@ -75,7 +108,7 @@ internal static class Streaming
     public static JsonNode WithStreamFlag(JsonNode? inputs)
     {
         var copy = inputs?.DeepClone() as JsonObject
-                   ?? (inputs is null ? new JsonObject() : throw new DeploymentsException("Streaming inputs must be a JSON object."));
+                   ?? (inputs is null ? new JsonObject() : throw new DeploymentsException("Streaming inputs must be a JSON object.", MlflowErrorCode.InvalidParameterValue));
         copy["stream"] = true;
         return copy;
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
 using Mlflow.Client.Models;
@@ -39,9 +41,17 @@ public sealed class PredictionChunk
     /// <summary>A completions chunk (<c>text_completion_chunk</c>) as the spec's generated model.</summary>
     public DeploymentsCompletionsChunk AsCompletionsChunk() => Parse(DeploymentsCompletionsChunk.CreateFromDiscriminatorValue);
 
-    /// <summary>Deserializes the data into a type of your own with System.Text.Json (<see cref="DeploymentsJson.Options"/> unless given).</summary>
+    /// <summary>Deserializes the data into a type of your own with System.Text.Json (reflection; <see cref="DeploymentsJson.Options"/> unless given).</summary>
+    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
+    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         JsonSerializer.Deserialize<T>(Data, options ?? DeploymentsJson.Options)
+        ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");
+
+    /// <summary>Deserializes the data into a type of your own with source-generated metadata (trim/AOT-safe).</summary>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>MyContext.Default.MyChunk</c>.</param>
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.Deserialize(Data, typeInfo)
         ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");
 
     /// <summary>

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Mlflow.Deployments.Http;
 using Mlflow.Client.Models;
@@ -9,7 +11,7 @@ namespace Mlflow.Deployments;
 
 /// <summary>
 /// The answer of <see cref="IDeploymentClient.PredictAsync"/>: the raw JSON exactly as received plus typed access
-/// (<see cref="AsChat"/>, <see cref="AsCompletions"/>, <see cref="AsEmbeddings"/>, <see cref="Deserialize{T}"/>).
+/// (<see cref="AsChat"/>, <see cref="AsCompletions"/>, <see cref="AsEmbeddings"/>, <see cref="Deserialize{T}(System.Text.Json.JsonSerializerOptions)"/>).
 /// Mirrors MLflow's <c>PredictionsResponse</c> (a dict with <c>get_predictions</c>, <c>to_json</c>, <c>from_json</c>).
 /// </summary>
 public sealed class PredictionsResponse
@@ -59,8 +61,16 @@ public sealed class PredictionsResponse
     /// unless given); for the spec's payloads use <see cref="AsChat"/>, <see cref="AsCompletions"/>,
     /// <see cref="AsEmbeddings"/> or <see cref="Parse{T}"/>.
     /// </summary>
+    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
+    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         JsonSerializer.Deserialize<T>(RawJson, options ?? DeploymentsJson.Options)
+        ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
+
+    /// <summary>Deserializes the raw body into a type of your own with source-generated metadata (trim/AOT-safe).</summary>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>MyContext.Default.MyPrediction</c>.</param>
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.Deserialize(RawJson, typeInfo)
         ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
 
     /// <summary>

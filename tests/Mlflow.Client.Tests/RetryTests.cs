@@ -191,8 +191,10 @@ public class RetryTests
         var (client, _) = Create(handler, o => o.MaxRetries = 2, time);
         using (client)
         {
-            var ex = await Assert.ThrowsAsync<MlflowTransportException>(() => time.RunAsync(() => Post(client)));
+            var ex = await Assert.ThrowsAsync<MlflowConnectionException>(() => time.RunAsync(() => Post(client)));
             Assert.IsType<HttpRequestException>(ex.InnerException);
+            Assert.Equal(MlflowErrorCode.ConnectionFailed, ex.ErrorCode);
+            Assert.Equal(3, ex.Attempts);
             Assert.Null(ex.StatusCode);
             Assert.Equal("POST", ex.TransportMethod);
             Assert.Contains("/api/2.0/mlflow/runs/log-metric", ex.TransportUri!.ToString());

@@ -65,8 +65,8 @@ public sealed class DeploymentsServerReplayTests
             var e = await Assert.ThrowsAsync<DeploymentsException>(() => c.ListEndpointsPageAsync("not-a-token"));
             Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
             Assert.Equal("Internal Server Error", e.Detail);
-            Assert.Equal("text/plain; charset=utf-8", e.ContentType);
-            Assert.Equal(x.ResponseRawBody, e.RawBody);
+            Assert.Equal("text/plain; charset=utf-8", e.ResponseContentType);
+            Assert.Equal(x.ResponseRawBody, e.ResponseBody);
         },
         ["get-endpoint-chat"] = async (c, x) => AssertEndpoint(x, await c.GetEndpointAsync("chat"), "llm/v1/chat"),
         ["get-endpoint-completions-with-limit"] = async (c, x) =>
@@ -291,7 +291,7 @@ public sealed class DeploymentsServerReplayTests
         var e = await Assert.ThrowsAsync<DeploymentNotFoundException>(call);
         Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
         Assert.True(e.IsNotFound);
-        Assert.Equal(x.ResponseRawBody, e.RawBody);
+        Assert.Equal(x.ResponseRawBody, e.ResponseBody);
         var detail = x.ResponseBody?["detail"];
         if (detail is JsonValue)
         {
@@ -304,8 +304,8 @@ public sealed class DeploymentsServerReplayTests
     {
         var e = await Assert.ThrowsAnyAsync<DeploymentsException>(call);
         Assert.Equal(status, e.StatusCode);
-        Assert.Equal(x.ResponseRawBody, e.RawBody);
-        Assert.Equal(x.ResponseContentType, e.ContentType);
+        Assert.Equal(x.ResponseRawBody, e.ResponseBody);
+        Assert.Equal(x.ResponseContentType, e.ResponseContentType);
         Assert.False(string.IsNullOrEmpty(e.Detail));
         if (x.ResponseBody?["detail"] is JsonValue detail)
         {

@@ -49,12 +49,14 @@ public sealed class GatewayEndpointCrudTests
 
         var e = await Assert.ThrowsAsync<DeploymentsException>(() => client.CreateEndpointAsync("wire-chat", config("d-99eb84fdc1204d40b03cd7623c7ef1b8")));
         Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
-        Assert.Equal("BAD_REQUEST", e.ErrorCode);
+        Assert.Equal("BAD_REQUEST", e.RawErrorCode);
+        Assert.Equal(MlflowErrorCode.BadRequest, e.ErrorCode);
         Assert.Contains("UNIQUE constraint failed", e.Detail);
         Assert.IsAssignableFrom<MlflowException>(e.InnerException);
 
         var notFound = await Assert.ThrowsAsync<DeploymentNotFoundException>(() => client.CreateEndpointAsync("wire-bad", config("d-00000000000000000000000000000000")));
-        Assert.Equal("RESOURCE_DOES_NOT_EXIST", notFound.ErrorCode);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", notFound.RawErrorCode);
+        Assert.Equal(MlflowErrorCode.ResourceDoesNotExist, notFound.ErrorCode);
         Assert.Equal("Model definitions not found: d-00000000000000000000000000000000", notFound.Detail);
 
         Wire.AssertSent(duplicate, handler.Sent[0]);

@@ -65,9 +65,10 @@ public sealed class GatewayRuntimeReplayTests
         {
             // FastAPI detail wrapping an MLflow error object.
             var e = await Assert.ThrowsAsync<DeploymentNotFoundException>(() => c.PredictAsync(endpoint: "no-such-endpoint", inputs: Chat("Say hello")));
-            Assert.Equal("RESOURCE_DOES_NOT_EXIST", e.ErrorCode);
+            Assert.Equal("RESOURCE_DOES_NOT_EXIST", e.RawErrorCode);
+            Assert.Equal(MlflowErrorCode.ResourceDoesNotExist, e.ErrorCode);
             Assert.Equal("GatewayEndpoint not found (name='no-such-endpoint')", e.Detail);
-            Assert.Equal(x.ResponseRawBody, e.RawBody);
+            Assert.Equal(x.ResponseRawBody, e.ResponseBody);
         },
         ["err-invoke-anthropic-passthrough-wrong-provider"] = async (c, x) =>
         {

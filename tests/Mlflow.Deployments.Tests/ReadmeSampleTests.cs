@@ -14,7 +14,7 @@ public sealed class ReadmeSampleTests
         var output = new StringWriter();
 
         // --- README ---
-        var client = new MlflowDeploymentClient("http://localhost:5000", new() { HttpClient = new HttpClient(replay) });
+        var client = new MlflowDeploymentClient("http://localhost:5000", new() { InnerHandler = replay, EnvironmentSource = MlflowEnvironment.Empty });
         var chat = await client.ChatAsync("chat", new() { Messages = [DeploymentsChatMessage.User("Say hello")], Temperature = 0.2, MaxTokens = 32 });
         output.WriteLine(chat.FirstContent);                         // Hello from the stub upstream.
         await foreach (var chunk in client.ChatStreamAsync("chat", new() { Messages = [DeploymentsChatMessage.User("Say hello")] }))
@@ -31,7 +31,7 @@ public sealed class ReadmeSampleTests
     public async Task Resolving_the_client_from_the_target_URI_as_in_the_README()
     {
         var replay = new ReplayHandler(WireExchange.Load("deployments", "invoke-embeddings"));
-        var registry = new DeploymentTargetRegistry([new MlflowDeploymentsPlugin(() => new() { HttpClient = new HttpClient(replay) })]);
+        var registry = new DeploymentTargetRegistry([new MlflowDeploymentsPlugin(() => new() { InnerHandler = replay, EnvironmentSource = MlflowEnvironment.Empty })]);
 
         IDeploymentClient client = registry.GetClient("http://localhost:5000");
         var response = await client.PredictAsync(endpoint: "embeddings", inputs: new System.Text.Json.Nodes.JsonObject { ["input"] = "hello" });

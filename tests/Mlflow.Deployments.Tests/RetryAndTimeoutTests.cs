@@ -161,7 +161,9 @@ public sealed class RetryAndTimeoutTests
     {
         var handler = new ReplayHandler { BeforeAnswer = (_, ct) => Task.Delay(Timeout.Infinite, ct) };
         var options = Wire.Options(handler, time: new FakeTimeProvider());
-        options.HttpClient!.Timeout = TimeSpan.FromMilliseconds(1); // HttpClient's own timer (system clock)
+        // A supplied client holds the pipeline itself (as one from IHttpClientFactory would); its own timer runs on the system clock.
+        var pipeline = MlflowHttpPipeline.Create(options.Resolve(new Uri(Wire.BaseUri)), timeProvider: options.TimeProvider, innerHandler: handler);
+        options.HttpClient = new HttpClient(pipeline) { Timeout = TimeSpan.FromMilliseconds(1) };
         using var client = new MlflowDeploymentClient(Wire.BaseUri, options);
 
         var e = await Assert.ThrowsAsync<DeploymentsTimeoutException>(() => client.GetEndpointAsync("chat"));
@@ -206,33 +208,163 @@ public sealed class RetryAndTimeoutTests
         Assert.Equal(TimeSpan.FromSeconds(300), defaults.RequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(120), defaults.PredictTimeout);
         Assert.Equal([429, 500, 502, 503], defaults.RetryStatusCodes.Order());
-        Assert.Throws<DeploymentsException>(() => DeploymentClientOptions.FromEnvironment(_ => "soon"));
+        var bad = Assert.Throws<MlflowConfigurationException>(() => DeploymentClientOptions.FromEnvironment(_ => "soon"));
+        Assert.Contains("is not a number", bad.Message);
+    }
+
+    [Fact]
+    public void Options_resolve_into_the_shared_settings_with_the_deployments_defaults()
+    {
+        var settings = new DeploymentClientOptions { EnvironmentSource = MlflowEnvironment.Empty }.Resolve(new Uri("http://127.0.0.1:5000/prefix/"));
+
+        Assert.Equal("http://127.0.0.1:5000/prefix", settings.BaseUrl);
+        Assert.Equal((7, 2.0, 1.0, true), (settings.MaxRetries, settings.BackoffFactor, settings.BackoffJitter, settings.RespectRetryAfter));
+        Assert.Equal([429, 500, 502, 503], settings.RetryStatusCodes.Order());
+        Assert.Equal(TimeSpan.FromSeconds(300), settings.Timeout);
+    }
+
+    [Theory]
+    [InlineData(11, 0.0, "The maximum number of retries")]
+    [InlineData(-1, 0.0, "The maximum number of retries")]
+    [InlineData(3, 500.0, "The backoff factor")]
+    public void Out_of_range_options_are_configuration_errors_before_anything_is_sent(int retries, double factor, string expected)
+    {
+        var handler = new ReplayHandler();
+        var options = Wire.Options(handler);
+        options.MaxRetries = retries;
+        options.BackoffFactor = factor;
+
+        var e = Assert.Throws<MlflowConfigurationException>(() => new MlflowDeploymentClient(Wire.BaseUri, options));
+
+        Assert.Contains(expected, e.Message);
+        Assert.Empty(handler.Sent);
+    }
+
+    [Fact]
+    public void A_predict_timeout_under_10_ms_is_a_configuration_error_naming_the_deployments_setting()
+    {
+        var options = Wire.Options(new ReplayHandler());
+        options.PredictTimeout = TimeSpan.FromMilliseconds(1);
+
+        var e = Assert.Throws<MlflowConfigurationException>(() => new MlflowDeploymentClient(Wire.BaseUri, options));
+
+        Assert.Contains("MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT / DeploymentClientOptions.PredictTimeout", e.Message);
+        Assert.Contains("at least 10 ms", e.Message);
     }
 
     [Fact]
     public void Backoff_schedule_matches_urllib3_with_cap_and_jitter()
     {
-        using var transport = new Http.DeploymentsTransport(new Uri(Wire.BaseUri), new DeploymentClientOptions { BackoffJitter = 0 });
-        Assert.Equal([0, 4, 8, 16, 32, 64, 120, 120], Enumerable.Range(1, 8).Select(n => transport.BackoffDelay(n).TotalSeconds));
-
-        using var jittered = new Http.DeploymentsTransport(new Uri(Wire.BaseUri), new DeploymentClientOptions { JitterSource = () => 0.5 });
-        Assert.Equal([0, 4.5, 8.5], Enumerable.Range(1, 3).Select(n => jittered.BackoffDelay(n).TotalSeconds));
+        // The deployments client runs on the client's retry policy; its schedule is urllib3's.
+        var defaults = new DeploymentClientOptions();
+        Assert.Equal([0, 4, 8, 16, 32, 64, 120, 120], Enumerable.Range(1, 8).Select(n => MlflowRetryPolicy.Backoff(n, defaults.BackoffFactor, 0, 0).TotalSeconds));
+        Assert.Equal([0, 4.5, 8.5], Enumerable.Range(1, 3).Select(n => MlflowRetryPolicy.Backoff(n, defaults.BackoffFactor, defaults.BackoffJitter, 0.5).TotalSeconds));
     }
 
-    /// <summary>A fake clock that reports every timer created on it (backoff waits and timeouts).</summary>
+    [Fact]
+    public async Task Nothing_listening_is_a_deployments_error_that_explains_the_connection_failure()
+    {
+        var handler = new ReplayHandler();
+        for (var i = 0; i < 3; i++)
+        {
+            handler.Enqueue(() => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:5000)",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        }
+
+        var time = new ObservableTimeProvider();
+        using var client = Wire.DeploymentsClient(handler, maxRetries: 2, time: time);
+
+        var call = client.PredictAsync(endpoint: "chat", inputs: Chat("hi"));
+        await handler.WaitForRequestsAsync(2);
+        Assert.Equal(TimeSpan.FromSeconds(4), await time.NextBackoffAsync());
+        time.Advance(TimeSpan.FromSeconds(4));
+
+        var e = await Assert.ThrowsAsync<DeploymentsException>(() => call);
+        var connection = Assert.IsType<MlflowConnectionException>(e.InnerException);
+        Assert.Equal(MlflowErrorCode.ConnectionFailed, e.ErrorCode);
+        Assert.Null(e.StatusCode);
+        Assert.Equal(3, connection.Attempts);
+        Assert.Contains("connection refused", e.Message);
+        Assert.Contains("3 attempts over 4.0 s", e.Message);
+        Assert.Contains("MLFLOW_HTTP_REQUEST_MAX_RETRIES", e.Message);
+        Assert.Equal(3, handler.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Requests_carry_the_pipeline_headers_and_credentials_from_the_options()
+    {
+        var exchange = WireExchange.Load("deployments", "get-endpoint-chat");
+        var handler = new ReplayHandler(exchange);
+        var options = Wire.Options(handler);
+        options.Token = "t0ken";
+        using var client = new MlflowDeploymentClient(Wire.BaseUri, options);
+
+        await client.GetEndpointAsync("chat");
+
+        var sent = Assert.Single(handler.Sent);
+        Wire.AssertSent(exchange, sent);
+        Assert.Equal("Bearer t0ken", sent.Headers["authorization"]);
+        Assert.StartsWith("mlflow-dotnet-client/", sent.Headers["user-agent"]);
+    }
+
+    [Fact]
+    public async Task Every_request_is_one_client_activity_with_the_http_tags()
+    {
+        var exchange = WireExchange.Load("deployments", "err-get-endpoint-unknown");
+        var activities = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MlflowTelemetry.ActivitySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (activities) activities.Add(activity); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        const string baseUri = "http://activity.deployments.test:5000"; // no other test uses it
+        using var client = new MlflowDeploymentClient(baseUri, Wire.Options(new ReplayHandler(exchange)));
+
+        await Assert.ThrowsAsync<DeploymentNotFoundException>(() => client.GetEndpointAsync("no-such-endpoint"));
+
+        System.Diagnostics.Activity activity;
+        lock (activities) activity = Assert.Single(activities, a => (string?)a.GetTagItem("url.full") == baseUri + "/api/2.0/endpoints/no-such-endpoint");
+        Assert.Equal(404, activity.GetTagItem("http.response.status_code"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, activity.Status);
+    }
+
+    /// <summary>
+    /// A fake clock that reports every timer armed on it (backoff waits and timeouts), whether armed when created or
+    /// later through <see cref="ITimer.Change"/> (as a <c>CancellationTokenSource.CancelAfter</c> does).
+    /// </summary>
     private sealed class ObservableTimeProvider : FakeTimeProvider
     {
         private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
+            var timer = new ReportingTimer(base.CreateTimer(callback, state, dueTime, period), this);
+            Report(dueTime);
+            return timer;
+        }
+
+        private void Report(TimeSpan dueTime)
+        {
             if (dueTime != Timeout.InfiniteTimeSpan)
             {
                 _timers.Writer.TryWrite(dueTime);
             }
+        }
 
-            return timer;
+        private sealed class ReportingTimer(ITimer inner, ObservableTimeProvider owner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                var changed = inner.Change(dueTime, period);
+                owner.Report(dueTime);
+                return changed;
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
 
         /// <summary>The due time of the next timer created (any kind).</summary>

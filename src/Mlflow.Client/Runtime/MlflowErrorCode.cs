@@ -169,6 +169,12 @@ public enum MlflowErrorCode
     MetastoreNotEmpty = 9042,
     /// <summary><c>PROVIDER_SHARE_NOT_ACCESSIBLE</c>.</summary>
     ProviderShareNotAccessible = 9060,
+
+    /// <summary>
+    /// <c>CONNECTION_FAILED</c>: a client-side code of this SDK, never sent by MLflow. No answer arrived because every
+    /// attempt to reach the server failed (see <see cref="MlflowConnectionException"/>).
+    /// </summary>
+    ConnectionFailed = -1,
 }
 
 /// <summary>Conversions between <see cref="MlflowErrorCode"/> and MLflow's wire names.</summary>
@@ -255,6 +261,8 @@ public static partial class MlflowErrorCodes
         ["SCHEMA_NOT_EMPTY"] = MlflowErrorCode.SchemaNotEmpty,
         ["METASTORE_NOT_EMPTY"] = MlflowErrorCode.MetastoreNotEmpty,
         ["PROVIDER_SHARE_NOT_ACCESSIBLE"] = MlflowErrorCode.ProviderShareNotAccessible,
+        // Client-side (this SDK only).
+        ["CONNECTION_FAILED"] = MlflowErrorCode.ConnectionFailed,
     };
 
     private static readonly Dictionary<MlflowErrorCode, string> ByCode = ByName.ToDictionary(p => p.Value, p => p.Key);

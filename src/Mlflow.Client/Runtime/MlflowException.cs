@@ -9,7 +9,8 @@ namespace Mlflow;
 /// <see cref="MlflowBadRequestException"/>, <see cref="MlflowUnauthenticatedException"/>,
 /// <see cref="MlflowPermissionDeniedException"/>, <see cref="MlflowConflictException"/>,
 /// <see cref="MlflowRateLimitException"/>, <see cref="MlflowServerException"/>,
-/// <see cref="MlflowTransportException"/> and <see cref="MlflowConfigurationException"/>.
+/// <see cref="MlflowTransportException"/> (<see cref="MlflowConnectionException"/>, <see cref="MlflowTimeoutException"/>)
+/// and <see cref="MlflowConfigurationException"/>.
 /// </summary>
 public class MlflowException : Exception
 {
@@ -30,6 +31,28 @@ public class MlflowException : Exception
     public MlflowException(MlflowErrorDetails error)
         : base(ArgumentNullExceptionThrow(error).ToString())
     {
+        ErrorCode = error.ErrorCode;
+        RawErrorCode = error.RawErrorCode;
+        ServerMessage = error.Message;
+        StatusCode = error.StatusCode;
+        Method = error.Method;
+        RequestUri = error.RequestUri;
+        ResponseBody = error.ResponseBody;
+        ResponseContentType = error.ResponseContentType;
+        ErrorJson = error.ErrorJson;
+    }
+
+    /// <summary>
+    /// Creates an exception with a message of its own from a parsed error answer (for MLflow-related clients whose
+    /// errors describe themselves differently, such as deployments).
+    /// </summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="error">The parsed error.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    protected MlflowException(string message, MlflowErrorDetails error, Exception? innerException)
+        : base(message, innerException)
+    {
+        ArgumentNullException.ThrowIfNull(error);
         ErrorCode = error.ErrorCode;
         RawErrorCode = error.RawErrorCode;
         ServerMessage = error.Message;
@@ -78,7 +101,10 @@ public class MlflowException : Exception
     public JsonElement? ErrorJson { get; }
 
     /// <summary>True when the error says the resource does not exist (<c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>, <c>ENDPOINT_NOT_FOUND</c> or HTTP 404).</summary>
-    public bool IsNotFound => this is MlflowNotFoundException;
+    public bool IsNotFound =>
+        this is MlflowNotFoundException
+        || StatusCode == HttpStatusCode.NotFound
+        || ErrorCode is MlflowErrorCode.ResourceDoesNotExist or MlflowErrorCode.NotFound or MlflowErrorCode.EndpointNotFound;
 }
 
 /// <summary>The resource does not exist: <c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>, <c>ENDPOINT_NOT_FOUND</c>, or HTTP 404.</summary>
@@ -113,7 +139,10 @@ public sealed class MlflowRateLimitException(MlflowErrorDetails error) : MlflowE
 /// <param name="error">The parsed error.</param>
 public sealed class MlflowServerException(MlflowErrorDetails error) : MlflowException(error);
 
-/// <summary>No answer arrived: the connection failed or the request timed out, after the retries.</summary>
+/// <summary>
+/// No answer arrived, after the retries: the connection failed (<see cref="MlflowConnectionException"/>) or the
+/// request timed out (<see cref="MlflowTimeoutException"/>).
+/// </summary>
 public class MlflowTransportException : MlflowException
 {
     /// <summary>Creates the exception.</summary>

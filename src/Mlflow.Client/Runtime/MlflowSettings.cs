@@ -138,10 +138,7 @@ public sealed class MlflowSettings
         }
 
         var timeout = options.Timeout ?? ParseSeconds(Env(MlflowEnvironmentVariables.HttpRequestTimeout), MlflowEnvironmentVariables.HttpRequestTimeout) ?? DefaultTimeout;
-        if (timeout <= TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            throw new MlflowConfigurationException($"The request timeout must be positive (got {timeout}).");
-        }
+        ValidateTimeout(timeout, "MLFLOW_HTTP_REQUEST_TIMEOUT / MlflowClientOptions.Timeout");
 
         var maxRetries = options.MaxRetries ?? ParseInt(Env(MlflowEnvironmentVariables.HttpRequestMaxRetries), MlflowEnvironmentVariables.HttpRequestMaxRetries) ?? DefaultMaxRetries;
         if (maxRetries is < 0 or > MaxRetriesLimit)
@@ -201,6 +198,24 @@ public sealed class MlflowSettings
             Workspace = workspace,
             DefaultHeaders = headers,
         };
+    }
+
+    /// <summary>Shortest per-attempt timeout the retry pipeline enforces (10 ms).</summary>
+    public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Checks a per-attempt timeout: <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (none) or at least
+    /// <see cref="MinTimeout"/>; <paramref name="setting"/> names the setting in the message.
+    /// </summary>
+    /// <param name="timeout">The timeout.</param>
+    /// <param name="setting">Environment variable and option, e.g. <c>MLFLOW_HTTP_REQUEST_TIMEOUT / MlflowClientOptions.Timeout</c>.</param>
+    /// <exception cref="MlflowConfigurationException">The timeout is zero, negative or shorter than 10 ms.</exception>
+    public static void ValidateTimeout(TimeSpan timeout, string setting)
+    {
+        if (timeout == System.Threading.Timeout.InfiniteTimeSpan || timeout >= MinTimeout) return;
+        throw new MlflowConfigurationException(
+            $"The request timeout ({setting}) must be at least 10 ms (the environment variable is in seconds, as in MLflow) "
+            + string.Create(CultureInfo.InvariantCulture, $"(got {timeout.TotalMilliseconds:0.###} ms). Use Timeout.InfiniteTimeSpan for no timeout."));
     }
 
     private readonly record struct Credentials(MlflowAuthenticationKind Kind, string? Username = null, string? Password = null, string? Token = null, IAuthenticationProvider? Provider = null);
@@ -282,6 +297,13 @@ public sealed class MlflowSettings
             throw new MlflowConfigurationException($"{source} is '{text}', a Databricks workspace, which this SDK does not support. " + UriHelp);
         }
 
+        if (SchemelessServer(text) is { } suggestion)
+        {
+            throw new MlflowConfigurationException(
+                $"{source} is '{text}', which has no scheme. Did you mean '{suggestion}'? The SDK needs the server's full URL, " +
+                "with http:// or https:// in front. " + UriHelp);
+        }
+
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
             if (text.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || uri?.IsFile == true || !text.Contains("://", StringComparison.Ordinal))
@@ -315,6 +337,23 @@ public sealed class MlflowSettings
         var withoutUserInfo = string.IsNullOrEmpty(uri.UserInfo) ? uri : new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri;
         var baseUrl = withoutUserInfo.GetLeftPart(UriPartial.Path).TrimEnd('/');
         return (new Uri(baseUrl, UriKind.Absolute), baseUrl);
+    }
+
+    /// <summary>
+    /// <c>http://</c> + <paramref name="text"/> when the text reads as a server without a scheme: <c>host:port</c>
+    /// (<c>localhost:5000</c>, <c>10.0.0.5:5000/mlflow</c>, <c>[::1]:5000</c>) or <c>localhost</c> with an optional
+    /// path; otherwise <see langword="null"/> (a folder such as <c>mlruns</c> stays a local file store).
+    /// </summary>
+    internal static string? SchemelessServer(string text)
+    {
+        if (text.Contains("://", StringComparison.Ordinal)) return null;
+        var match = System.Text.RegularExpressions.Regex.Match(
+            text, @"^(?<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(?<port>[0-9]{1,5}))?(?<path>/.*)?$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        if (!match.Success) return null;
+        var host = match.Groups["host"].Value;
+        var isServer = match.Groups["port"].Success || host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+        return isServer ? "http://" + text : null;
     }
 
     private static (string User, string Password)? UserInfoCredentials(string? uriText)

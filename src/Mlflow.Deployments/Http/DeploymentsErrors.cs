@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -58,14 +59,33 @@ internal static class DeploymentsErrors
         return new DeploymentsErrorDetails(status, detail, code, validation, body, contentType);
     }
 
-    public static DeploymentsException Create(HttpMethod method, Uri uri, DeploymentsErrorDetails details)
+    public static DeploymentsException Create(string method, Uri uri, DeploymentsErrorDetails details, Exception? innerException = null)
     {
+        details = details with { Method = method, RequestUri = uri };
         var message = $"{method} {uri.AbsolutePath} failed: {(int)details.StatusCode} {ReasonPhrase(details.StatusCode)}"
                       + (details.Detail is null ? "" : ": " + details.Detail);
         return details.StatusCode == HttpStatusCode.NotFound
-            ? new DeploymentNotFoundException(message, details)
-            : new DeploymentsException(message, details);
+            ? new DeploymentNotFoundException(message, details, innerException)
+            : new DeploymentsException(message, details, innerException);
     }
+
+    /// <summary>
+    /// The deployments error for an <see cref="MlflowException"/> of the pipeline: an answer's body parsed the
+    /// deployments way (FastAPI validation errors, rate-limit text, ...), a timeout as
+    /// <see cref="DeploymentsTimeoutException"/>, anything else (no answer: a connection failure) with its own message.
+    /// The pipeline's exception is the inner exception.
+    /// </summary>
+    public static DeploymentsException Translate(MlflowException exception, string method, Uri uri, TimeSpan timeout) => exception switch
+    {
+        DeploymentsException deployments => deployments,
+        MlflowTimeoutException => new DeploymentsTimeoutException(
+            string.Create(CultureInfo.InvariantCulture, $"{method} {uri.AbsolutePath} timed out after {timeout.TotalSeconds:0.###} s. ")
+            + $"The timeout is per attempt and not retried: {DeploymentClientOptions.PredictTimeoutVariable} / PredictTimeout for predictions, "
+            + $"{DeploymentClientOptions.RequestTimeoutVariable} / RequestTimeout for other requests.",
+            timeout, exception),
+        { StatusCode: { } status } => Create(method, uri, Parse(status, exception.ResponseContentType, exception.ResponseBody ?? string.Empty), exception),
+        _ => new DeploymentsException(exception.Message, exception.ErrorCode, exception),
+    };
 
     internal static (string? Message, string? Code) FromErrorObject(JsonObject obj)
     {

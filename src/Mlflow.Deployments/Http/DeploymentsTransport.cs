@@ -1,62 +1,95 @@
-using System.Net;
-using System.Net.Http.Headers;
+using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace Mlflow.Deployments.Http;
 
 /// <summary>
-/// HTTP plumbing shared by the built-in targets: MLflow's deployments retry policy and timeouts (both driven by the
-/// options' <see cref="TimeProvider"/>), error mapping, and Server-Sent Events parsed with the framework's
-/// <see cref="SseParser"/>.
+/// HTTP plumbing shared by the built-in targets, on the client's pipeline: requests are built by the generated
+/// request builders (<see cref="Api"/>; a raw URL only for routes the spec does not describe), converted by the
+/// client's Kiota request adapter (authentication providers apply) and sent through <see cref="MlflowHttpPipeline"/>
+/// (retries with MLflow's deployments retry codes, per-attempt predict or request timeout without retrying timeouts,
+/// headers, credentials, logging, tracing). The pipeline's <see cref="MlflowException"/>s become the deployments
+/// errors; success bodies are kept as received (JSON text or Server-Sent Events parsed with <see cref="SseParser"/>).
 /// </summary>
 internal sealed class DeploymentsTransport : IDisposable
 {
     private const string Json = "application/json";
     private const string EventStream = "text/event-stream";
 
-    private readonly DeploymentClientOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
 
     public DeploymentsTransport(Uri baseUri, DeploymentClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        ArgumentNullException.ThrowIfNull(options);
         // Keep any path prefix of the base URI: relative paths are resolved under it.
         BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
-        _options = options;
+        Options = options;
+        Settings = options.Resolve(baseUri);
         if (options.HttpClient is { } http)
         {
             _http = http;
         }
         else
         {
-            _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var pipeline = MlflowHttpPipeline.Create(Settings, options.LoggerFactory, options.TimeProvider, options.InnerHandler);
+            _http = new HttpClient(pipeline, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttp = true;
         }
+
+        Client = new MlflowClient(_http, Settings);
     }
 
     public Uri BaseUri { get; }
 
-    public DeploymentClientOptions Options => _options;
+    public DeploymentClientOptions Options { get; }
 
-    public Uri Resolve(string relative) => new(BaseUri, relative.TrimStart('/'));
+    /// <summary>The resolved settings the pipeline runs on.</summary>
+    public MlflowSettings Settings { get; }
+
+    /// <summary>A client on the same pipeline: its request adapter converts requests, its builders name the routes.</summary>
+    public MlflowClient Client { get; }
+
+    /// <summary>The generated request builders (<c>Api.Endpoints["chat"].Invocations</c>, ...).</summary>
+    public Mlflow.Client.MlflowApiClient Api => Client.Api;
+
+    /// <summary>A placeholder body for builders whose body is free-form JSON; the real body replaces it.</summary>
+    public static UntypedNode AnyJson { get; } = new UntypedObject(new Dictionary<string, UntypedNode>());
+
+    /// <summary>The request configuration every call uses: its own <c>Accept</c>.</summary>
+    public static Action<RequestConfiguration<T>> Accept<T>(string accept = Json, Action<T>? query = null)
+        where T : class, new() =>
+        c =>
+        {
+            c.Headers.Add("Accept", accept);
+            query?.Invoke(c.QueryParameters);
+        };
+
+    /// <summary>A request to a route the spec does not describe, relative to <see cref="BaseUri"/>.</summary>
+    public RequestInformation Raw(HttpMethod method, string relative) =>
+        new(Enum.Parse<Method>(method.Method, ignoreCase: true), string.Empty, new Dictionary<string, object>())
+        {
+            URI = new Uri(BaseUri, relative.TrimStart('/')),
+        };
 
     /// <summary>Sends a request and returns the success body (JSON text) with the kept headers.</summary>
     public async Task<PredictionsResponse> SendAsync(
-        HttpMethod method, string relative, string? jsonBody, TimeSpan timeout, CancellationToken cancellationToken,
-        string accept = Json)
+        RequestInformation request, string? jsonBody, TimeSpan timeout, CancellationToken cancellationToken, string accept = Json)
     {
-        using var response = await SendWithPolicyAsync(
-            method, relative, jsonBody, accept, timeout, HttpCompletionOption.ResponseContentRead, cancellationToken)
+        using var response = await SendWithPolicyAsync(request, jsonBody, accept, timeout, HttpCompletionOption.ResponseContentRead, cancellationToken)
             .ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return new PredictionsResponse(body, KeptHeaders(response));
     }
 
-    public Task<PredictionsResponse> GetAsync(string relative, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, relative, null, _options.RequestTimeout, cancellationToken);
+    public Task<PredictionsResponse> GetAsync(RequestInformation request, CancellationToken cancellationToken) =>
+        SendAsync(request, null, Options.RequestTimeout, cancellationToken);
 
     /// <summary>
     /// Sends a streaming request and yields one chunk per SSE event. <c>[DONE]</c> ends the stream; an error frame
@@ -64,11 +97,10 @@ internal sealed class DeploymentsTransport : IDisposable
     /// <c>stream</c>, e.g. embeddings) is yielded as a single chunk.
     /// </summary>
     public async IAsyncEnumerable<PredictionChunk> StreamAsync(
-        string relative, string jsonBody, [EnumeratorCancellation] CancellationToken cancellationToken)
+        RequestInformation request, string jsonBody, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var response = await SendWithPolicyAsync(
-            HttpMethod.Post, relative, jsonBody, EventStream, _options.PredictTimeout,
-            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            request, jsonBody, EventStream, Options.PredictTimeout, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (!string.Equals(mediaType, EventStream, StringComparison.OrdinalIgnoreCase))
@@ -78,7 +110,7 @@ internal sealed class DeploymentsTransport : IDisposable
             yield break;
         }
 
-        var uri = Resolve(relative);
+        var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "(stream)";
         using var stream = new EventStreamEndStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         var parser = SseParser.Create(stream);
         await using var events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -94,7 +126,7 @@ internal sealed class DeploymentsTransport : IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new DeploymentsStreamException(
-                    $"POST {uri.AbsolutePath}: the event stream broke off after {delivered} chunk(s) "
+                    $"POST {path}: the event stream broke off after {delivered} chunk(s) "
                     + $"(the server closed the connection without finishing the answer): {ex.Message}",
                     delivered, ex);
             }
@@ -114,7 +146,7 @@ internal sealed class DeploymentsTransport : IDisposable
             if (IsErrorFrame(chunk, out var detail, out var code))
             {
                 throw new DeploymentsStreamException(
-                    $"POST {uri.AbsolutePath}: the server sent an error in the event stream after {delivered} chunk(s)"
+                    $"POST {path}: the server sent an error in the event stream after {delivered} chunk(s)"
                     + (code is null ? "" : $" ({code})") + $": {detail}",
                     delivered, errorFrame: chunk.Json?.DeepClone());
             }
@@ -151,122 +183,41 @@ internal sealed class DeploymentsTransport : IDisposable
     }
 
     private async Task<HttpResponseMessage> SendWithPolicyAsync(
-        HttpMethod method, string relative, string? jsonBody, string accept, TimeSpan timeout,
-        HttpCompletionOption completion, CancellationToken cancellationToken)
+        RequestInformation info, string? jsonBody, string accept, TimeSpan timeout, HttpCompletionOption completion,
+        CancellationToken cancellationToken)
     {
-        var uri = Resolve(relative);
-        for (var retry = 0; ; retry++)
+        if (!info.Headers.ContainsKey("Accept"))
         {
-            using var timeoutCts = timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan
-                ? new CancellationTokenSource(timeout, _options.TimeProvider)
-                : new CancellationTokenSource();
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
-            HttpResponseMessage response;
-            try
-            {
-                using var request = CreateRequest(method, uri, jsonBody, accept);
-                response = await _http.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Our timeout, or the supplied HttpClient's own Timeout (which fires as a cancellation too).
-                var elapsed = timeoutCts.IsCancellationRequested ? timeout : _http.Timeout;
-                throw new DeploymentsTimeoutException(
-                    $"{method} {uri.AbsolutePath} timed out after {elapsed.TotalSeconds:0.###} s.", elapsed, ex);
-            }
-            catch (HttpRequestException ex) when (ex.StatusCode is null)
-            {
-                if (retry < _options.MaxRetries)
-                {
-                    await DelayAsync(BackoffDelay(retry + 1), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                throw new DeploymentsException($"{method} {uri}: the target could not be reached: {ex.Message}", ex);
-            }
-
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            if (retry < _options.MaxRetries && _options.RetryStatusCodes.Contains((int)response.StatusCode))
-            {
-                var delay = RetryAfter(response) ?? BackoffDelay(retry + 1);
-                response.Dispose();
-                await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            using (response)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                var details = DeploymentsErrors.Parse(response.StatusCode, response.Content.Headers.ContentType?.ToString(), body);
-                throw DeploymentsErrors.Create(method, uri, details);
-            }
-        }
-    }
-
-    private HttpRequestMessage CreateRequest(HttpMethod method, Uri uri, string? jsonBody, string accept)
-    {
-        var request = new HttpRequestMessage(method, uri);
-        request.Headers.Accept.ParseAdd(accept);
-        foreach (var (name, value) in _options.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
+            info.Headers.Add("Accept", accept);
         }
 
         if (jsonBody is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(jsonBody));
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(Json);
+            info.SetStreamContent(new MemoryStream(Encoding.UTF8.GetBytes(jsonBody), writable: false), Json);
         }
 
-        return request;
+        // MLflow's deployments client: its own timeout per kind of request, and a timed-out attempt is not retried.
+        info.AddRequestOptions([new MlflowRequestOption { AttemptTimeout = timeout, RetryOnTimeout = false }]);
+        var method = info.HttpMethod.ToString().ToUpperInvariant();
+        using var request = await Client.RequestAdapter.ConvertToNativeRequestAsync<HttpRequestMessage>(info, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The request adapter produced no HTTP request.");
+        var uri = request.RequestUri ?? BaseUri;
+        try
+        {
+            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MlflowException ex)
+        {
+            throw DeploymentsErrors.Translate(ex, method, uri, timeout);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A supplied HttpClient's own Timeout fires as a cancellation.
+            throw new DeploymentsTimeoutException(
+                string.Create(CultureInfo.InvariantCulture, $"{method} {uri.AbsolutePath} timed out after {_http.Timeout.TotalSeconds:0.###} s (HttpClient.Timeout of the supplied client)."),
+                _http.Timeout, ex);
+        }
     }
-
-    /// <summary>urllib3's schedule: nothing before the first retry, then factor × 2^(n−1) plus jitter, capped.</summary>
-    internal TimeSpan BackoffDelay(int retryNumber)
-    {
-        if (retryNumber <= 1 || _options.BackoffFactor <= 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var seconds = _options.BackoffFactor * Math.Pow(2, retryNumber - 1);
-        if (_options.BackoffJitter > 0)
-        {
-            seconds += _options.JitterSource() * _options.BackoffJitter;
-        }
-
-        return TimeSpan.FromSeconds(Math.Min(seconds, _options.MaxBackoff.TotalSeconds));
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (!_options.RespectRetryAfterHeader
-            || response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
-            || response.Headers.RetryAfter is not { } retryAfter)
-        {
-            return null;
-        }
-
-        if (retryAfter.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter.Date is { } date)
-        {
-            var wait = date - _options.TimeProvider.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
-    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _options.TimeProvider, cancellationToken);
 
     private static Dictionary<string, string> KeptHeaders(HttpResponseMessage response)
     {
@@ -285,6 +236,7 @@ internal sealed class DeploymentsTransport : IDisposable
 
     public void Dispose()
     {
+        Client.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Mlflow.Deployments;
 
 /// <summary>
@@ -116,9 +118,11 @@ public sealed class DeploymentTargetRegistry
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Discovery runs only while the feature switch Mlflow.Deployments.PluginDiscovery.IsSupported is on; the package turns it off (and the trimmer removes this call) in trimmed and AOT publishes.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above: discovery is off and trimmed away in AOT publishes.")]
     private void EnsureDiscovered()
     {
-        if (!_discover)
+        if (!_discover || !PluginDiscovery.IsSupported)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,7 +20,7 @@ public static class DeploymentsServiceCollectionExtensions
     }
 
     /// <summary>Registers plugin <typeparamref name="TPlugin"/> (constructed by the container) and the registry.</summary>
-    public static IServiceCollection AddDeploymentTarget<TPlugin>(this IServiceCollection services)
+    public static IServiceCollection AddDeploymentTarget<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPlugin>(this IServiceCollection services)
         where TPlugin : class, IDeploymentTargetPlugin
     {
         services.AddSingleton<IDeploymentTargetPlugin, TPlugin>();

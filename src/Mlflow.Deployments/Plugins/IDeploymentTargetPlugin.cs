@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Mlflow.Deployments;
 
 /// <summary>
@@ -43,8 +45,10 @@ public interface IDeploymentTargetPlugin
 public sealed class DeploymentTargetPluginAttribute : Attribute
 {
     /// <summary>Declares <paramref name="pluginType"/>, an <see cref="IDeploymentTargetPlugin"/>.</summary>
-    public DeploymentTargetPluginAttribute(Type pluginType) => PluginType = pluginType;
+    /// <param name="pluginType">The plugin type (its public parameterless constructor is kept by the trimmer).</param>
+    public DeploymentTargetPluginAttribute([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] Type pluginType) => PluginType = pluginType;
 
     /// <summary>The plugin type.</summary>
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
     public Type PluginType { get; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
@@ -9,11 +10,27 @@ namespace Mlflow.Deployments;
 /// in the <c>.dll</c> files of the application folder, whose metadata is read without loading them; only an
 /// assembly that carries the attribute is loaded.
 /// </summary>
+/// <remarks>
+/// Loading assemblies found at run time cannot be checked by the trimmer (their dependencies may have been trimmed
+/// away) and does not work under NativeAOT, so discovery is behind the feature switch
+/// <c>Mlflow.Deployments.PluginDiscovery.IsSupported</c>: on by default, off in trimmed and AOT publishes (the
+/// package's <c>buildTransitive</c> targets set it when <c>PublishTrimmed</c> or <c>PublishAot</c> is true), where plugins are
+/// registered explicitly (<see cref="DeploymentClients.Register"/>, <c>services.AddDeploymentTarget&lt;T&gt;()</c>).
+/// </remarks>
 internal static class PluginDiscovery
 {
+    /// <summary>The feature switch that turns discovery off (an app's <c>RuntimeHostConfigurationOption</c>).</summary>
+    public const string FeatureSwitch = "Mlflow.Deployments.PluginDiscovery.IsSupported";
+
     private static readonly string AttributeName = nameof(DeploymentTargetPluginAttribute);
     private static readonly string AttributeNamespace = typeof(DeploymentTargetPluginAttribute).Namespace!;
 
+    /// <summary>Whether plugins are discovered (the feature switch; true unless the app turned it off).</summary>
+    [FeatureSwitchDefinition(FeatureSwitch)]
+    public static bool IsSupported => !AppContext.TryGetSwitch(FeatureSwitch, out var enabled) || enabled;
+
+    [RequiresUnreferencedCode("Loads plugin assemblies found in the application folder; their dependencies may have been trimmed.")]
+    [RequiresDynamicCode("Loads plugin assemblies found in the application folder.")]
     public static IReadOnlyList<IDeploymentTargetPlugin> Discover(string? directory = null)
     {
         var assemblies = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
@@ -55,7 +72,7 @@ internal static class PluginDiscovery
         return plugins;
     }
 
-    internal static IDeploymentTargetPlugin Instantiate(Type type)
+    internal static IDeploymentTargetPlugin Instantiate([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] Type type)
     {
         if (!typeof(IDeploymentTargetPlugin).IsAssignableFrom(type))
         {
@@ -72,6 +89,7 @@ internal static class PluginDiscovery
         }
     }
 
+    [RequiresUnreferencedCode("Reads the referenced assemblies of loaded assemblies.")]
     private static IEnumerable<DeploymentTargetPluginAttribute> SafeAttributes(Assembly assembly)
     {
         // Cheap pre-check on metadata: most loaded assemblies do not reference the attribute at all.

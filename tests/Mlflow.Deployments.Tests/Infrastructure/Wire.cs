@@ -9,9 +9,11 @@ public static class Wire
 {
     public const string BaseUri = "http://127.0.0.1:5000";
 
+    /// <summary>Options whose pipeline ends in the replay handler; no environment variable applies, no jitter.</summary>
     public static DeploymentClientOptions Options(ReplayHandler handler, int maxRetries = 0, TimeProvider? time = null) => new()
     {
-        HttpClient = new HttpClient(handler),
+        InnerHandler = handler,
+        EnvironmentSource = MlflowEnvironment.Empty,
         MaxRetries = maxRetries,
         BackoffJitter = 0,
         TimeProvider = time ?? TimeProvider.System,

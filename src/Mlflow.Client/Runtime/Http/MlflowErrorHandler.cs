@@ -5,11 +5,12 @@ using Polly.Timeout;
 namespace Mlflow;
 
 /// <summary>
-/// Turns the final answer (after the retries) into an <see cref="MlflowException"/> when it is not 2xx, and a
-/// transport failure into an <see cref="MlflowTransportException"/>. Kiota's own error mapping therefore never sees a
+/// Turns the final answer (after the retries) into an <see cref="MlflowException"/> when it is not 2xx, a transport
+/// failure into an <see cref="MlflowConnectionException"/> (attempts and time spent in its message) and a timeout into
+/// an <see cref="MlflowTimeoutException"/>. Kiota's own error mapping therefore never sees a
 /// non-2xx answer: every error reaches the caller as an <see cref="MlflowException"/>, whatever the body format.
 /// </summary>
-internal sealed class MlflowErrorHandler : DelegatingHandler
+internal sealed class MlflowErrorHandler(MlflowSettings settings, TimeProvider timeProvider) : DelegatingHandler
 {
     private readonly MlflowMissingRoute _missingRoute = new();
 
@@ -22,15 +23,18 @@ internal sealed class MlflowErrorHandler : DelegatingHandler
         }
         catch (TimeoutRejectedException ex)
         {
+            var (attempts, _) = Progress(request);
             throw new MlflowTimeoutException(
-                $"The request timed out after {ex.Timeout.TotalSeconds:0.###} s on every attempt: {request.Method} {Redact(request.RequestUri)}.",
+                string.Create(CultureInfo.InvariantCulture, $"The request timed out after {ex.Timeout.TotalSeconds:0.###} s on every attempt ({attempts} in all): {request.Method} {Redact(request.RequestUri)}. ")
+                + "The per-attempt timeout is MLFLOW_HTTP_REQUEST_TIMEOUT (seconds) / MlflowClientOptions.Timeout; the retries MLFLOW_HTTP_REQUEST_MAX_RETRIES / MaxRetries.",
                 request.Method.Method, Redact(request.RequestUri), ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new MlflowTransportException(
-                $"The request could not reach the MLflow server: {request.Method} {Redact(request.RequestUri)}: {ex.Message}",
-                MlflowErrorCode.InternalError, request.Method.Method, Redact(request.RequestUri), ex);
+            var (attempts, elapsed) = Progress(request);
+            throw new MlflowConnectionException(
+                MlflowConnectionException.Describe(request.Method.Method, Redact(request.RequestUri), settings, attempts, elapsed, ex),
+                request.Method.Method, Redact(request.RequestUri), attempts, elapsed, ex);
         }
 
         if (MlflowStatus.IsSuccess(response.StatusCode)) return response;
@@ -50,6 +54,12 @@ internal sealed class MlflowErrorHandler : DelegatingHandler
     }
 
     private static Uri? Redact(Uri? uri) => uri is null ? null : MlflowErrorParser.RedactUserInfo(uri);
+
+    /// <summary>Attempts made and time spent so far on this operation (from the state the inner handlers keep).</summary>
+    private (int Attempts, TimeSpan Elapsed) Progress(HttpRequestMessage request) =>
+        request.Options.TryGetValue(MlflowRequestState.Key, out var state)
+            ? (Math.Max(state.Attempts, 1), timeProvider.GetElapsedTime(state.StartTimestamp))
+            : (1, TimeSpan.Zero);
 }
 
 /// <summary>

@@ -39,7 +39,7 @@ public static class MlflowHttpPipeline
         return
         [
             new MlflowActivityHandler(),
-            new MlflowErrorHandler(),
+            new MlflowErrorHandler(settings, time),
             new MlflowHeadersHandler(settings, time),
             new MlflowAuthenticationHandler(settings),
             MlflowRetryHandler.Create(settings, time, logger),

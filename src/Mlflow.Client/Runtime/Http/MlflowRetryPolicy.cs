@@ -12,7 +12,8 @@ namespace Mlflow;
 /// <see cref="TimeProvider"/>: retry on the configured statuses (408, 429, 500, 502, 503, 504), on connection errors
 /// and on per-attempt timeouts, for every method (POST included, as MLflow does); no sleep before the first retry,
 /// then <c>factor × 2^(n−1)</c> seconds plus a random jitter, at most 120 s; <c>Retry-After</c> (seconds or HTTP
-/// date) replaces the backoff on 413, 429 and 503; no retry is started whose delay would end past the deadline.
+/// date) replaces the backoff on 413, 429 and 503; no retry is started whose delay would end past the deadline. A
+/// request can carry its own attempt timeout, and opt out of retrying timeouts, with <see cref="MlflowRequestOption"/>.
 /// </summary>
 public static partial class MlflowRetryPolicy
 {
@@ -55,10 +56,12 @@ public static partial class MlflowRetryPolicy
             });
         }
 
-        if (settings.Timeout != Timeout.InfiniteTimeSpan && settings.Timeout < MaxPollyTimeout)
+        // The per-attempt timeout: the client's, or the request's own (MlflowRequestOption.AttemptTimeout). A generated
+        // timeout of InfiniteTimeSpan means none for that attempt.
+        builder.AddTimeout(new TimeoutStrategyOptions
         {
-            builder.AddTimeout(settings.Timeout);
-        }
+            TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(settings, args.Context.GetRequestMessage())),
+        });
 
         return builder.Build();
     }
@@ -88,7 +91,7 @@ public static partial class MlflowRetryPolicy
             var retryable = exception switch
             {
                 HttpRequestException => true,
-                TimeoutRejectedException => true,
+                TimeoutRejectedException => MlflowRequestOption.Of(args.Context.GetRequestMessage())?.RetryOnTimeout ?? true,
                 _ => false,
             };
             if (!retryable || args.Context.CancellationToken.IsCancellationRequested) return false;
@@ -118,6 +121,12 @@ public static partial class MlflowRetryPolicy
 
         args.Context.Properties.Set(DelayKey, delay);
         return true;
+    }
+
+    private static TimeSpan AttemptTimeout(MlflowSettings settings, HttpRequestMessage? request)
+    {
+        var timeout = MlflowRequestOption.Of(request)?.AttemptTimeout ?? settings.Timeout;
+        return timeout <= TimeSpan.Zero || timeout >= MaxPollyTimeout ? Timeout.InfiniteTimeSpan : timeout;
     }
 
     private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, TimeProvider timeProvider)
