@@ -49,14 +49,13 @@ internal static class PythonJson
                 text.Append(']');
                 break;
             case JsonValue value:
-                var element = value.GetValue<JsonElement>();
-                switch (element.ValueKind)
+                switch (value.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        text.Append(Validation.PythonJson(element.GetString()!));
+                        text.Append(Validation.PythonJson(value.GetValue<string>()));
                         break;
                     case JsonValueKind.Number:
-                        text.Append(PythonNumber(element));
+                        text.Append(PythonNumber(value.ToJsonString()));
                         break;
                     case JsonValueKind.True:
                         text.Append("true");
@@ -73,11 +72,10 @@ internal static class PythonJson
     }
 
     /// <summary>Integers as written; other numbers with Python's float repr (<c>1.0</c>, <c>0.1</c>, <c>1e+20</c>).</summary>
-    private static string PythonNumber(JsonElement number)
+    private static string PythonNumber(string raw)
     {
-        var raw = number.GetRawText();
         if (!raw.Contains('.', StringComparison.Ordinal) && !raw.Contains('e', StringComparison.OrdinalIgnoreCase)) return raw;
-        var d = number.GetDouble();
+        var d = double.Parse(raw, CultureInfo.InvariantCulture);
         if (double.IsNaN(d)) return "NaN";
         if (double.IsInfinity(d)) return d > 0 ? "Infinity" : "-Infinity";
         var r = d.ToString("R", CultureInfo.InvariantCulture);
