@@ -27,6 +27,9 @@ internal sealed partial class MlflowOperations
     public override Task<ActionResult<G.SearchDatasetsResponse>> SearchDatasetsAjaxAsync(G.SearchDatasets? body)
     {
         var experimentIds = (body?.Experiment_ids ?? []).ToHashSet(StringComparer.Ordinal);
+        if (experimentIds.Count == 0) throw MlflowError.InvalidParameter("SearchDatasets request must specify at least one experiment_id.");
+        if (experimentIds.Count > 20)
+            throw MlflowError.InvalidParameter($"SearchDatasets request cannot specify more than 20 experiment_ids. Received {experimentIds.Count} experiment_ids.");
         return Read(() =>
         {
             var summaries = new List<G.DatasetSummary>();

@@ -370,11 +370,13 @@ internal sealed partial class MlflowOperations
             var run = FindRun(MlflowError.Required(body.Run_id, "run_id"));
             RequireActive(run);
             // Checked before anything changes: a batch is all or nothing.
-            foreach (var (key, value) in newParams)
-            {
-                var existing = run.Params.Get(key);
-                if (existing is not null && existing != value) throw ParamChanged(run, key, existing, value);
-            }
+            var changed = newParams
+                .Select(p => (p.Key, Old: run.Params.Get(p.Key), New: p.Value))
+                .Where(p => p.Old is not null && p.Old != p.New)
+                .Select(p => $"{{'key': {Validation.PythonRepr(p.Key)}, 'old_value': {Validation.PythonRepr(p.Old!)}, 'new_value': {Validation.PythonRepr(p.New)}}}")
+                .ToList();
+            if (changed.Count > 0)
+                throw MlflowError.InvalidParameter($"Changing param values is not allowed. Params were already logged='[{string.Join(", ", changed)}]' for run ID='{run.Id}'.");
             foreach (var (key, value) in newParams) run.Params.Set(key, value);
             foreach (var (key, value) in newTags) SetRunTag(run, key, value);
             if (newParams.Count > 0 || newTags.Count > 0) Runs.Touch(run);
@@ -465,6 +467,69 @@ internal sealed partial class MlflowOperations
                     : [])
                 .Take(max)
                 .ToList(),
+        });
+    }
+
+    public override Task<ActionResult<G.GetMetricHistoryBulkIntervalResponse>> GetMetricHistoryBulkIntervalAsync(IEnumerable<string>? run_ids, string metric_key, int? start_step, int? end_step, int? max_results) =>
+        BulkInterval(run_ids, metric_key, start_step, end_step, max_results);
+
+    public override Task<ActionResult<G.GetMetricHistoryBulkIntervalResponse>> GetMetricHistoryBulkIntervalAjaxAsync(IEnumerable<string>? run_ids, string metric_key, int? start_step, int? end_step, int? max_results) =>
+        BulkInterval(run_ids, metric_key, start_step, end_step, max_results);
+
+    /// <summary>
+    /// The UI's sampled history of one metric over up to 100 runs (MLflow's algorithm): the steps logged by any of
+    /// the runs are sampled down to <c>max_results</c> evenly spaced ones (the last step always kept), each run's
+    /// first and last step are added back, and every run answers its points at those steps, by step.
+    /// </summary>
+    private Task<ActionResult<G.GetMetricHistoryBulkIntervalResponse>> BulkInterval(IEnumerable<string>? runIds, string metricKey, int? startStep, int? endStep, int? maxResults)
+    {
+        const int MaxResultsPerRun = 2500;
+        var ids = (runIds ?? []).ToList();
+        if (ids.Count == 0) throw MlflowError.MissingParameter("run_ids");
+        if (ids.Count > 100) throw MlflowError.InvalidParameter($"GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received {ids.Count} run_ids.");
+        if (string.IsNullOrEmpty(metricKey)) throw MlflowError.MissingParameter("metric_key");
+        var max = maxResults ?? MaxResultsPerRun;
+        if (max < 1 || max > MaxResultsPerRun)
+            throw MlflowError.InvalidParameter($"max_results must be between 1 and {MaxResultsPerRun}. See the API docs for more information about request parameters.");
+        if (startStep is { } s0 && endStep is { } e0 && s0 > e0)
+            throw MlflowError.InvalidParameter($"end_step must be greater than start_step. Found start_step={s0} and end_step={e0}.");
+        if (startStep.HasValue != endStep.HasValue)
+            throw MlflowError.InvalidParameter("If either start step or end step are specified, both must be specified.");
+        return Read(() =>
+        {
+            var perRun = ids.Select(id => Runs.Find(id) is { } run && run.Metrics.TryGetValue(metricKey, out var series) ? series.Points : []).ToList();
+            var allSteps = perRun.SelectMany(p => p.Select(x => x.Step)).Distinct().Order().ToList();
+            var start = startStep ?? 0;
+            var end = endStep ?? (allSteps.Count > 0 ? allSteps[^1] : 0);
+            var steps = new SortedSet<long>(perRun.Where(p => p.Count > 0).SelectMany(p => new[] { p.Min(x => x.Step), p.Max(x => x.Step) }).Where(x => start <= x && x <= end));
+            var first = allSteps.FindIndex(x => x >= start);
+            if (first < 0) first = allSteps.Count;
+            var last = allSteps.FindLastIndex(x => x <= end) + 1;
+            var count = last - first;
+            if (count <= max)
+            {
+                for (var i = first; i < last; i++) steps.Add(allSteps[i]);
+            }
+            else
+            {
+                var interval = (double)count / max;
+                for (var i = 0; i < max; i++)
+                {
+                    var index = first + (int)(i * interval);
+                    // MLflow compares the absolute index with the count of steps in range; kept as it is.
+                    if (index < count) steps.Add(allSteps[index]);
+                }
+                steps.Add(allSteps[last - 1]);
+            }
+            var metrics = new List<G.MetricWithRunId>();
+            for (var r = 0; r < ids.Count; r++)
+            {
+                metrics.AddRange(perRun[r].Where(p => steps.Contains(p.Step))
+                    .OrderBy(p => p.Step).ThenBy(p => p.Timestamp).ThenBy(p => double.IsNaN(p.Value) ? double.NegativeInfinity : p.Value)
+                    .Take(MaxHistoryResults)
+                    .Select(p => new G.MetricWithRunId { Key = p.Key, Value = p.Value, Timestamp = p.Timestamp, Step = p.Step, Run_id = ids[r] }));
+            }
+            return new G.GetMetricHistoryBulkIntervalResponse { Metrics = metrics };
         });
     }
 

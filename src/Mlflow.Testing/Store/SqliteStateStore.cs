@@ -26,6 +26,8 @@ internal sealed class SqliteStateStore : StateStore
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            // Only this connection ever touches the file; waiting for a lock means another server holds it.
+            DefaultTimeout = 1,
         }.ToString());
         try
         {
