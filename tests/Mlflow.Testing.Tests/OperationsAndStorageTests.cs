@@ -52,15 +52,15 @@ public sealed class OperationsAndStorageTests
         var file = Path.Combine(directory.Path, "state.db");
         using (var store = new SqliteStateStore(file))
         {
-            store.Apply([new StoreChange.Put("thing", "1", "{\"a\":1}"), new StoreChange.Append("point", "1", "{\"v\":1}"), new StoreChange.Append("point", "1", "{\"v\":2}")]);
+            store.Apply([new StoreChange.Put("thing", "1", "{\"a\":1}"), new StoreChange.Append("point", "1", "[1]"), new StoreChange.Append("point", "1", "[2]")]);
             store.Apply([new StoreChange.Put("thing", "1", "{\"a\":2}"), new StoreChange.Put("thing", "2", "{\"a\":3}")]);
-            store.Apply([new StoreChange.Remove("thing", "2"), new StoreChange.Append("point", "2", "{\"v\":3}"), new StoreChange.RemoveRows("point", "2")]);
+            store.Apply([new StoreChange.Remove("thing", "2"), new StoreChange.Append("point", "2", "[3]"), new StoreChange.RemoveRows("point", "2")]);
             // A change that fails half way leaves nothing: the Put before the failing change is rolled back.
             Assert.ThrowsAny<Exception>(() => store.Apply([new StoreChange.Put("thing", "3", "{}"), new StoreChange.Put("thing", null!, "{}")]));
         }
         using var reopened = new SqliteStateStore(file);
         Assert.Equal([("1", "{\"a\":2}")], reopened.LoadDocuments("thing"));
-        Assert.Equal([("1", "{\"v\":1}"), ("1", "{\"v\":2}")], reopened.LoadRows("point"));
+        Assert.Equal([("1", "[1]"), ("1", "[2]")], reopened.LoadRows("point"));
     }
 
     [Fact]
@@ -81,15 +81,19 @@ public sealed class OperationsAndStorageTests
             state.Discard();
             var rows = state.Rows<MetricPoint>("metric");
             rows.Append("run", new MetricPoint("loss", double.NaN, 1, 0));
+            rows.Append("run", new MetricPoint("loss", 0.5, 2, 1));
+            rows.Append("other", new MetricPoint("acc", 1, 1, 0));
             state.Commit();
         }
         using var reloaded = new ServerState(new SqliteStateStore(file));
         var loaded = Assert.Single(reloaded.Documents<ExperimentEntity>("experiment", e => e.Id).Values);
         Assert.Equal("first", loaded.Name);
         Assert.Equal([new KeyValuePair<string, string>("b", "2"), new("a", "1")], loaded.Tags.Items);
-        var points = new List<MetricPoint>();
-        reloaded.Rows<MetricPoint>("metric", (owner, point) => points.Add(point));
-        Assert.True(double.IsNaN(Assert.Single(points).Value));
+        var points = new List<(string Owner, MetricPoint Point)>();
+        reloaded.Rows<MetricPoint>("metric", (owner, point) => points.Add((owner, point)));
+        Assert.Equal(["run", "run", "other"], points.Select(p => p.Owner));
+        Assert.True(double.IsNaN(points[0].Point.Value));
+        Assert.Equal(0.5, points[1].Point.Value);
     }
 
     [Fact]

@@ -19,7 +19,15 @@ internal sealed partial class MlflowOperations
     private DocumentSet<RunEntity> Runs => state.Documents<RunEntity>("run", r => r.Id, runs =>
         state.Rows<MetricPoint>("metric", (owner, point) => runs.Find(owner)?.Series(point.Key).Add(point)));
 
-    private RowLog<MetricPoint> MetricRows => state.Rows<MetricPoint>("metric");
+    /// <summary>The metric rows; the runs are loaded first, since loading them is what reads the stored rows.</summary>
+    private RowLog<MetricPoint> MetricRows
+    {
+        get
+        {
+            _ = Runs;
+            return state.Rows<MetricPoint>("metric");
+        }
+    }
 
     private void EnsureDefaultExperiment()
     {

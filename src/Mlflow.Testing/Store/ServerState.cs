@@ -59,15 +59,19 @@ internal sealed class ServerState : IDisposable
         return set;
     }
 
-    /// <summary>The append-only rows of <paramref name="kind"/>; <paramref name="loaded"/> receives the stored ones once.</summary>
+    /// <summary>The append-only rows of <paramref name="kind"/>; <paramref name="loaded"/> receives the stored ones once, in order.</summary>
     public RowLog<T> Rows<T>(string kind, Action<string, T>? loaded = null)
+        where T : class
     {
         if (kinds.TryGetValue(kind, out var existing)) return (RowLog<T>)existing;
         var log = new RowLog<T>(this, kind);
         kinds[kind] = log;
         recorders.Add(log);
         if (loaded is not null)
-            foreach (var (owner, body) in store.LoadRows(kind)) loaded(owner, JsonSerializer.Deserialize<T>(body, Json)!);
+        {
+            foreach (var (owner, body) in store.LoadRows(kind))
+                foreach (var row in JsonSerializer.Deserialize<List<T>>(body, Json)!) loaded(owner, row);
+        }
         return log;
     }
 
@@ -170,12 +174,16 @@ internal sealed class DocumentSet<T> : IRecordedChanges
     void IRecordedChanges.Forget() => touched.Clear();
 }
 
-/// <summary>Append-only rows of one kind, each owned by an entity id (a run's metric points).</summary>
+/// <summary>
+/// Append-only rows of one kind, each owned by an entity id (a run's metric points). What one request appends for one
+/// owner is stored as one row holding the JSON array of its items, so a log-batch of 1000 points is one insert.
+/// </summary>
 internal sealed class RowLog<T> : IRecordedChanges
+    where T : class
 {
     private readonly ServerState state;
     private readonly string kind;
-    private readonly List<(string Owner, T? Row)> appended = [];
+    private readonly List<(string Owner, List<T>? Rows)> appended = [];
 
     internal RowLog(ServerState state, string kind)
     {
@@ -186,22 +194,24 @@ internal sealed class RowLog<T> : IRecordedChanges
     /// <summary>Records a new row for the next commit (the caller keeps it in memory itself).</summary>
     public void Append(string owner, T row)
     {
-        if (state.IsPersistent) appended.Add((owner, row));
+        if (!state.IsPersistent) return;
+        if (appended.Count > 0 && appended[^1].Owner == owner && appended[^1].Rows is { } rows) rows.Add(row);
+        else appended.Add((owner, [row]));
     }
 
     /// <summary>Records that every row of <paramref name="owner"/> goes (its entity was removed).</summary>
     public void RemoveOwner(string owner)
     {
-        if (state.IsPersistent) appended.Add((owner, default));
+        if (state.IsPersistent) appended.Add((owner, null));
     }
 
     void IRecordedChanges.Collect(List<StoreChange> changes)
     {
-        foreach (var (owner, row) in appended)
+        foreach (var (owner, rows) in appended)
         {
-            changes.Add(row is null
+            changes.Add(rows is null
                 ? new StoreChange.RemoveRows(kind, owner)
-                : new StoreChange.Append(kind, owner, JsonSerializer.Serialize(row, ServerState.Json)));
+                : new StoreChange.Append(kind, owner, JsonSerializer.Serialize(rows, ServerState.Json)));
         }
         appended.Clear();
     }
