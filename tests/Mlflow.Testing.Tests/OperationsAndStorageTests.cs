@@ -96,6 +96,15 @@ public sealed class OperationsAndStorageTests
         Assert.Equal(0.5, points[1].Point.Value);
     }
 
+    [Theory]
+    [InlineData("{\"maxResults\": 1}", true)]
+    [InlineData("{\"run_id\":\"a\",\"metrics\":[{\"key\":\"m\"}]}", false)]
+    [InlineData("{\"key\":\"notAKey\"}", false)]
+    [InlineData("{\"a\":{\"pageToken\"\n : \"x\"}}", true)]
+    [InlineData("{\"Upper\": 1, \"snake_case\": 2}", false)]
+    public void Camel_case_keys_are_found_on_the_bytes(string json, bool expected) =>
+        Assert.Equal(expected, CamelCaseRequestMiddleware.HasCamelKey(System.Text.Encoding.UTF8.GetBytes(json)));
+
     [Fact]
     public void Tag_maps_keep_their_order_in_json()
     {

@@ -88,6 +88,8 @@ internal static partial class Validation
     public static string NormalizePosix(string path)
     {
         if (path.Length == 0) return ".";
+        // Without a slash only "." and ".." change (the common case: a plain metric name).
+        if (!path.Contains('/', StringComparison.Ordinal)) return path;
         var leading = path.StartsWith('/') ? (path.StartsWith("//", StringComparison.Ordinal) && !path.StartsWith("///", StringComparison.Ordinal) ? 2 : 1) : 0;
         var parts = new List<string>();
         foreach (var part in path.Split('/'))
