@@ -95,7 +95,6 @@ public sealed class PersistenceTests
         }
         await logger;
 
-        var history = (await http.Get($"/api/2.0/mlflow/metrics/get-history?run_id={run}&metric_key=loss&max_results=25000")).Ok();
         var points = new List<long>();
         string? token = null;
         do
@@ -113,7 +112,6 @@ public sealed class PersistenceTests
         await server.StartAsync();
         var latest = (await http.Get($"/api/2.0/mlflow/runs/get?run_id={run}")).Ok()["run"]!["data"]!["metrics"]![0]!;
         Assert.Equal(Batches * PerBatch - 1, (long)latest["step"]!);
-        Assert.NotNull(history);
     }
 
     [Fact]
