@@ -8,19 +8,23 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mlflow.Testing.Generated;
 using Mlflow.Testing.Server;
+using Mlflow.Testing.Store;
 
 namespace Mlflow.Testing;
 
 /// <summary>
-/// An in-process, in-memory, MLflow-compatible tracking server on 127.0.0.1 (a free port), for tests, samples and
-/// CI machines without Python. Routes and DTOs come from <c>spec/mlflow.openapi.json</c> (NSwag controller bases
-/// generated at build time); experiments, runs, metrics, registry, prompts, artifacts and webhooks are implemented
+/// An in-process MLflow-compatible tracking server on 127.0.0.1, for tests, samples and CI machines without Python.
+/// Routes and DTOs come from <c>spec/mlflow.openapi.json</c> (generated at build time); tracking, the registry,
+/// prompts, logged models, datasets, scorers, artifacts and webhooks are implemented
 /// (<see cref="ImplementedOperations"/>), every other operation of the spec answers 501 <c>NOT_IMPLEMENTED</c> with
-/// an MLflow error body.
+/// an MLflow error body. State is in memory unless <see cref="MlflowTestServerOptions.DataDirectory"/> is set, in
+/// which case it is kept in a SQLite file and artifact files there, and survives a stop and a restart.
 /// </summary>
 /// <example>
 /// <code>
@@ -34,9 +38,10 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
     private readonly MlflowTestServerOptions options;
     private WebApplication? app;
     private Uri? baseUri;
+    private int lastPort;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
-    /// <param name="options">Options (default: system clock, 30 s webhook timeout).</param>
+    /// <param name="options">Options (default: in memory, a free port, system clock, 30 s webhook timeout).</param>
     public MlflowTestServer(MlflowTestServerOptions? options = null)
     {
         this.options = options ?? new MlflowTestServerOptions();
@@ -46,17 +51,27 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
     public Uri BaseUri => baseUri ?? throw new InvalidOperationException("The server is not started; call StartAsync first.");
 
     /// <summary>The spec operationIds this server implements (the others answer 501 NOT_IMPLEMENTED).</summary>
-    public static IReadOnlyList<string> ImplementedOperations => OperationTable.ImplementedOperationIds;
+    public static IReadOnlyList<string> ImplementedOperations => MlflowOperations.ImplementedOperationIds;
 
     /// <summary>Every operationId of the spec the server routes (implemented or not).</summary>
-    public static IReadOnlyList<string> AllOperations => OperationTable.AllOperationIds;
+    public static IReadOnlyList<string> AllOperations => MlflowOperations.AllOperationIds;
 
-    /// <summary>Starts listening on 127.0.0.1 with a free port.</summary>
+    /// <summary>Whether the server is listening.</summary>
+    public bool IsRunning => app is not null;
+
+    /// <summary>
+    /// Starts listening on 127.0.0.1: on <see cref="MlflowTestServerOptions.Port"/> when set, else on the port of this
+    /// server's previous run (so that a restarted server keeps its URI), else on a free port. With a
+    /// <see cref="MlflowTestServerOptions.DataDirectory"/>, the stored state is loaded first.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The base URI, without a trailing slash in its path (<c>http://127.0.0.1:PORT</c>).</returns>
+    /// <exception cref="InvalidOperationException">The server is running, or its data directory is in use by another server.</exception>
     public async Task<Uri> StartAsync(CancellationToken cancellationToken = default)
     {
         if (app is not null) throw new InvalidOperationException("The server is already started.");
+        var port = options.Port is > 0 ? options.Port.Value : lastPort;
+        var (store, artifacts) = OpenStorage(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(MlflowTestServer).Assembly.GetName().Name,
@@ -64,22 +79,39 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         });
         builder.Logging.ClearProviders();
         if (options.LoggerFactory is { } loggerFactory) builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<WebhookDispatcher>();
-        builder.Services.AddSingleton<MlflowOperations>();
-        builder.Services.AddSingleton<IMlflowController>(sp => OperationProxy.Create(sp.GetRequiredService<MlflowOperations>()));
+        builder.Services.AddSingleton(_ => new ServerState(store)); // disposed (store closed) with the app
+        builder.Services.AddSingleton(artifacts);
+        builder.Services.AddSingleton<MlflowOperationsBase, MlflowOperations>();
         builder.Services
             .AddControllers(mvc =>
             {
                 mvc.Filters.Add<ModelStateFilter>();
                 mvc.AllowEmptyInputInBodyModelBinding = true;
             })
-            .AddApplicationPart(typeof(MlflowController).Assembly)
+            .ConfigureApplicationPartManager(parts =>
+            {
+                // The generated controller is internal: MVC only discovers public ones by itself.
+                parts.ApplicationParts.Add(new AssemblyPart(typeof(MlflowController).Assembly));
+                parts.FeatureProviders.Add(new InternalControllerProvider());
+            })
             .AddJsonOptions(json => ConfigureJson(json.JsonSerializerOptions));
 
-        var web = builder.Build();
+        WebApplication web;
+        try
+        {
+            web = builder.Build();
+            // Loads the stored state and makes sure the default experiment exists before the first request.
+            web.Services.GetRequiredService<MlflowOperationsBase>();
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
         web.UseMiddleware<ErrorHandlingMiddleware>();
         web.UseMiddleware<SecurityMiddleware>();
         web.UseMiddleware<AjaxMirrorMiddleware>();
@@ -87,22 +119,47 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         web.UseRouting();
         web.MapControllers();
         web.MapFallback(NotFoundEndpoint.Handle);
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await web.DisposeAsync().ConfigureAwait(false);
+            store.Dispose();
+            throw;
+        }
         app = web;
         var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         baseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
+        lastPort = baseUri.Port;
         return baseUri;
     }
 
-    /// <summary>Stops the server (pending webhook deliveries are cancelled).</summary>
+    /// <summary>
+    /// Stops listening: requests in flight finish (their changes are committed), pending webhook deliveries are
+    /// cancelled, the data directory is released. <see cref="StartAsync"/> may be called again (same port).
+    /// </summary>
     /// <returns>A task that completes when the server has stopped.</returns>
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync()
     {
         var web = Interlocked.Exchange(ref app, null);
         if (web is null) return;
         web.Services.GetRequiredService<WebhookDispatcher>().Dispose();
         await web.StopAsync().ConfigureAwait(false);
         await web.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static (StateStore Store, IArtifactStorage Artifacts) OpenStorage(string? dataDirectory)
+    {
+        if (string.IsNullOrEmpty(dataDirectory)) return (new MemoryStateStore(), new MemoryArtifactStorage());
+        Directory.CreateDirectory(dataDirectory);
+        var store = new SqliteStateStore(Path.Combine(dataDirectory, "mlflow.db"));
+        return (store, new DirectoryArtifactStorage(Path.Combine(dataDirectory, "artifacts")));
     }
 
     /// <summary>Stops the server synchronously.</summary>
@@ -145,4 +202,20 @@ public sealed class MlflowTestServerOptions
 
     /// <summary>Optional logging (default: none).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Where to keep the state (default: null, in memory). The directory holds <c>mlflow.db</c> (SQLite: experiments,
+    /// runs, metrics, registry, webhooks...) and <c>artifacts/</c> (the artifact files); a server started again on it
+    /// finds everything as it was. One server at a time per directory.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The loopback port to listen on (default: null, a free port chosen at the first start).</summary>
+    public int? Port { get; init; }
+}
+
+/// <summary>Lets MVC use the generated (internal) controller.</summary>
+internal sealed class InternalControllerProvider : ControllerFeatureProvider
+{
+    protected override bool IsController(System.Reflection.TypeInfo typeInfo) => typeInfo.AsType() == typeof(MlflowController) || base.IsController(typeInfo);
 }

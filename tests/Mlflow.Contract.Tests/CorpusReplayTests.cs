@@ -9,14 +9,15 @@ namespace Mlflow.Contract.Tests;
 
 /// <summary>
 /// Replays the recorded real exchanges of the areas the embedded server implements (experiments, runs, metrics,
-/// artifacts, registry, aliases, prompts, webhooks, and the implemented operations of misc), byte for byte and in recorded order, against a fresh embedded
-/// server, mapping the recorded run and webhook ids to the live ones. Each answer must have the recorded status, the
+/// artifacts, registry, aliases, prompts, webhooks, logged models, datasets, scorers, and the implemented operations
+/// of misc), byte for byte and in recorded order, against a fresh embedded server, mapping the recorded ids (runs,
+/// webhooks, logged models, datasets, dataset records) to the live ones. Each answer must have the recorded status, the
 /// recorded <c>error_code</c> for error cases, and the same fields as the recorded body (objects compared key by
 /// key, arrays by their first item). Known differences are listed, each with its reason, so that a new one fails.
 /// </summary>
 public sealed partial class CorpusReplayTests
 {
-    private static readonly string[] Areas = ["experiments", "runs", "metrics", "artifacts", "registry", "aliases", "prompts", "webhooks", "misc"];
+    private static readonly string[] Areas = ["experiments", "runs", "metrics", "artifacts", "registry", "aliases", "prompts", "webhooks", "misc", "logged-models", "datasets", "scorers"];
 
     /// <summary>Exchange name to why the embedded server answers differently (see the README's "knowingly differs").</summary>
     private static readonly Dictionary<string, string> KnownDifferences = new(StringComparer.Ordinal)
@@ -31,9 +32,11 @@ public sealed partial class CorpusReplayTests
         ["err-bad-host-header"] = "the corpus does not keep the Host header that was sent, so the replay cannot send it (EmbeddedServerTests covers the guard)",
         ["err-cross-origin-post"] = "the corpus does not keep the Origin header that was sent, so the replay cannot send it (EmbeddedServerTests covers the guard)",
         ["err-create-unknown-enum"] = "an unknown enum name is a 400 INVALID_PARAMETER_VALUE here; MLflow answers an HTML 500",
+        ["err-search-invalid-filter"] = "a dataset filter that does not parse is a 400 INVALID_PARAMETER_VALUE here; MLflow answers 500 INTERNAL_ERROR",
+        ["err-upsert-records-not-json"] = "records that are not JSON are a 400 INVALID_PARAMETER_VALUE here; MLflow answers an HTML 500",
     };
 
-    private static readonly string[] NotInCorpus = ["setModelVersionTag", "updateRegisteredModel"];
+    private static readonly string[] NotInCorpus = ["deleteDataset", "deleteDatasetTag", "getLoggedModelArtifact", "setModelVersionTag", "updateRegisteredModel"];
 
     [Fact]
     public async Task Recorded_exchanges_replay_with_the_same_statuses_error_codes_and_fields()
@@ -133,6 +136,16 @@ public sealed partial class CorpusReplayTests
                     },
                 });
                 break;
+            case "0181":
+                var dataset = await http.PostAsync("/api/3.0/mlflow/datasets/create", new { name = "wire-eval-ds", experiment_ids = new[] { "1" }, tags = "{\"team\": \"sdk\", \"stage\": \"dev\"}" });
+                ids["d-e1221c26c9a5457fafc4e9578aaf1548"] = (string?)dataset.Json?["dataset"]?["dataset_id"] ?? throw new InvalidOperationException(dataset.Text);
+                break;
+            case "0191":
+                await http.DeleteAsync(Substitute("/api/3.0/mlflow/datasets/d-e1221c26c9a5457fafc4e9578aaf1548/tags/owner", ids));
+                break;
+            case "0201":
+                await http.DeleteAsync(Substitute("/api/3.0/mlflow/datasets/d-fedc0e420c554ef7a8604f8a4e92d96c", ids));
+                break;
             case "0314":
                 await http.DeleteAsync(Substitute("/api/2.0/mlflow/webhooks/58d89d38-b93c-434d-a5ee-e11ea1665889", ids));
                 break;
@@ -155,14 +168,24 @@ public sealed partial class CorpusReplayTests
         return await http.SendAsync(new HttpMethod(exchange.Method), path + (query.Length > 0 ? "?" + query : ""), body, contentType);
     }
 
-    /// <summary>Learns recorded-to-live id pairs from create answers (run and webhook ids).</summary>
+    /// <summary>
+    /// Learns recorded-to-live id pairs from create answers (run, webhook, logged model and dataset ids) and from
+    /// dataset record pages (records matched by their inputs).
+    /// </summary>
     private static void Learn(JsonNode? recorded, JsonNode? live, Dictionary<string, string> ids)
     {
-        foreach (var (path, pick) in new (string[] Path, string Key)[] { (["run", "info"], "run_id"), (["webhook"], "webhook_id") }.Select(p => (p.Path, p.Key)))
+        var picks = new (string[] Path, string Key)[] { (["run", "info"], "run_id"), (["webhook"], "webhook_id"), (["model", "info"], "model_id"), (["dataset"], "dataset_id") };
+        foreach (var (path, pick) in picks)
         {
             var r = path.Aggregate(recorded, (n, k) => n?[k]);
             var l = path.Aggregate(live, (n, k) => n?[k]);
             if ((string?)r?[pick] is { } from && (string?)l?[pick] is { } to) ids[from] = to;
+        }
+        if ((string?)recorded?["records"] is { } recordedRecords && (string?)live?["records"] is { } liveRecords)
+        {
+            var liveByInputs = JsonNode.Parse(liveRecords)!.AsArray().ToDictionary(r => r!["inputs"]!.ToJsonString(), r => (string)r!["dataset_record_id"]!);
+            foreach (var record in JsonNode.Parse(recordedRecords)!.AsArray())
+                if (liveByInputs.TryGetValue(record!["inputs"]!.ToJsonString(), out var to)) ids[(string)record["dataset_record_id"]!] = to;
         }
     }
 

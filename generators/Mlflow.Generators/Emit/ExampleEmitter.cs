@@ -58,6 +58,13 @@ namespace Mlflow.Generators.Emit
                         continue;
                     }
 
+                    if (entry.Value is JsonNull && property.Presence != Presence.Optional)
+                    {
+                        // A JSON null in a non-nullable property is kept as the reader keeps it: in AdditionalData.
+                        extra.Add("{ " + Identifiers.Literal(entry.Key) + ", " + Untyped(entry.Value) + " }");
+                        continue;
+                    }
+
                     var value = entry.Value is JsonNull ? "null" : Value(property.Type, entry.Value);
                     if (value != null)
                     {

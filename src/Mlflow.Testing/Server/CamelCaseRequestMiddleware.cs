@@ -27,7 +27,7 @@ internal sealed partial class CamelCaseRequestMiddleware(RequestDelegate next)
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
             var bytes = buffer.ToArray();
-            if (CamelKey().IsMatch(Encoding.UTF8.GetString(bytes)))
+            if (HasCamelKey(bytes))
             {
                 try
                 {
@@ -73,9 +73,29 @@ internal sealed partial class CamelCaseRequestMiddleware(RequestDelegate next)
         return changed;
     }
 
-    /// <summary>A JSON key in lowerCamelCase (<c>"maxResults":</c>).</summary>
-    [GeneratedRegex("\"[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\"\\s*:")]
-    private static partial Regex CamelKey();
+    /// <summary>
+    /// Whether the text has a JSON key in lowerCamelCase (<c>"maxResults":</c>: a lowercase letter, letters and digits,
+    /// an uppercase letter among them), scanned on the bytes: most requests have none and are passed on untouched.
+    /// </summary>
+    internal static bool HasCamelKey(ReadOnlySpan<byte> json)
+    {
+        for (var i = 0; i < json.Length; i++)
+        {
+            if (json[i] != (byte)'"' || i + 1 >= json.Length || json[i + 1] is < (byte)'a' or > (byte)'z') continue;
+            var j = i + 2;
+            var upper = false;
+            while (j < json.Length && (char.IsAsciiLetterOrDigit((char)json[j])))
+            {
+                upper |= char.IsAsciiLetterUpper((char)json[j]);
+                j++;
+            }
+            if (!upper || j >= json.Length || json[j] != (byte)'"') continue;
+            j++;
+            while (j < json.Length && json[j] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') j++;
+            if (j < json.Length && json[j] == (byte)':') return true;
+        }
+        return false;
+    }
 
     [GeneratedRegex("(?<=[a-z0-9])[A-Z]")]
     private static partial Regex Upper();

@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Mlflow.Testing.Store;
 using G = Mlflow.Testing.Generated;
 
 namespace Mlflow.Testing.Server;
 
 /// <summary>
-/// The artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/...</c>: upload, download, list, delete) over an
-/// in-memory file tree, plus the run-level artifact list and the download routes of runs and model versions.
-/// Paths are relative to the <c>mlflow-artifacts:/</c> root (<c>&lt;experiment&gt;/&lt;run&gt;/artifacts/...</c>).
+/// The artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/...</c>: upload, download, list, delete) over the
+/// server's <see cref="IArtifactStorage"/> (memory, or files under the data directory), plus the run-level artifact
+/// list and the download routes of runs and model versions. Paths are relative to the <c>mlflow-artifacts:/</c> root
+/// (<c>&lt;experiment&gt;/&lt;run&gt;/artifacts/...</c>).
 /// </summary>
 internal sealed partial class MlflowOperations
 {
@@ -17,100 +19,70 @@ internal sealed partial class MlflowOperations
         ".txt", ".json", ".yaml", ".yml", ".md", ".csv", ".tsv", ".py", ".log", ".html", ".xml", ".ini", ".cfg", ".toml",
     };
 
-    private readonly SortedDictionary<string, byte[]> artifacts = new(StringComparer.Ordinal);
-
-    public async Task<G.UploadArtifactResponse> UploadArtifactAsync(IFormFile body, string artifact_path)
+    public override async Task<ActionResult<G.UploadArtifactResponse>> UploadArtifactAsync(IFormFile body, string artifact_path)
     {
         var path = NormalizeArtifactPath(artifact_path);
         var request = http.HttpContext!.Request;
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        lock (gate) artifacts[path] = buffer.ToArray();
+        await artifacts.WriteAsync(path, request.Body, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return new G.UploadArtifactResponse();
     }
 
-    public IActionResult DownloadArtifactAsync(string artifact_path) => Download(NormalizeArtifactPath(artifact_path));
+    public override Task<IActionResult> DownloadArtifactAsync(string artifact_path) => Raw(Download(NormalizeArtifactPath(artifact_path)));
 
-    public G.DeleteArtifactResponse DeleteArtifactAsync(G.DeleteArtifact? body, string artifact_path)
+    public override Task<ActionResult<G.DeleteArtifactResponse>> DeleteArtifactAsync(G.DeleteArtifact? body, string artifact_path)
     {
-        var path = NormalizeArtifactPath(artifact_path);
-        lock (gate)
-        {
-            artifacts.Remove(path);
-            foreach (var key in artifacts.Keys.Where(k => k.StartsWith(path + "/", StringComparison.Ordinal)).ToList()) artifacts.Remove(key);
-        }
-        return new G.DeleteArtifactResponse();
+        artifacts.Delete(NormalizeArtifactPath(artifact_path));
+        return Task.FromResult(new ActionResult<G.DeleteArtifactResponse>(new G.DeleteArtifactResponse()));
     }
 
-    public G.ListArtifactsProxyResponse ListArtifactsProxyAsync(string? path)
+    public override Task<ActionResult<G.ListArtifactsProxyResponse>> ListArtifactsProxyAsync(string? path)
     {
         var directory = string.IsNullOrEmpty(path) ? "" : NormalizeArtifactPath(path);
-        lock (gate)
+        return Task.FromResult(new ActionResult<G.ListArtifactsProxyResponse>(new G.ListArtifactsProxyResponse
         {
-            return new G.ListArtifactsProxyResponse
-            {
-                Files = ListChildren(directory).Select(c => new G.ArtifactFileInfo { Path = c.Name, Is_dir = c.IsDir, File_size = c.Size }).ToList(),
-            };
-        }
+            Files = artifacts.List(directory).Select(c => new G.ArtifactFileInfo { Path = c.Name, Is_dir = c.IsDirectory, File_size = c.Size }).ToList(),
+        }));
     }
 
-    public G.ListArtifactsResponse ListArtifactsAsync(string? run_id, string? run_uuid, string? path, string? page_token)
+    public override Task<ActionResult<G.ListArtifactsResponse>> ListArtifactsAsync(string? run_id, string? run_uuid, string? path, string? page_token)
     {
-        lock (gate)
+        var run = ReadNow(() => FindRun(run_id ?? run_uuid));
+        var relative = string.IsNullOrEmpty(path) ? "" : NormalizeArtifactPath(path);
+        return Task.FromResult(new ActionResult<G.ListArtifactsResponse>(new G.ListArtifactsResponse
         {
-            var run = FindRun(run_id ?? run_uuid);
-            var root = ArtifactRoot(run.ArtifactUri);
-            var relative = string.IsNullOrEmpty(path) ? "" : NormalizeArtifactPath(path);
-            var directory = relative.Length == 0 ? root : root + "/" + relative;
-            return new G.ListArtifactsResponse
-            {
-                Root_uri = run.ArtifactUri,
-                Files = ListChildren(directory)
-                    .Select(c => new G.ArtifactInfo { Path = relative.Length == 0 ? c.Name : relative + "/" + c.Name, Is_dir = c.IsDir, File_size = c.Size })
-                    .ToList(),
-            };
-        }
+            Root_uri = run.ArtifactUri,
+            Files = ListUnder(run.ArtifactUri, relative).Select(f => new G.ArtifactInfo { Path = f.Path, Is_dir = f.IsDir, File_size = f.Size }).ToList(),
+        }));
     }
 
-    public IActionResult GetArtifactAsync(string path, string? run_id, string? run_uuid)
+    public override Task<IActionResult> GetArtifactAsync(string path, string? run_id, string? run_uuid)
     {
-        string root;
-        lock (gate) root = ArtifactRoot(FindRun(run_id ?? run_uuid).ArtifactUri);
-        return Download(root + "/" + NormalizeArtifactPath(path));
+        var root = ArtifactRoot(ReadNow(() => FindRun(run_id ?? run_uuid)).ArtifactUri);
+        return Raw(Download(root + "/" + NormalizeArtifactPath(path)));
     }
 
-    public IActionResult GetModelVersionArtifactAsync(string name, string version, string path)
+    public override Task<IActionResult> GetModelVersionArtifactAsync(string name, string version, string path)
     {
-        string root;
-        lock (gate) root = ArtifactRoot(FindVersion(name, version).Version.Source);
-        return Download(root + "/" + NormalizeArtifactPath(path));
+        var root = ArtifactRoot(ReadNow(() => FindVersion(name, version).Version.Source));
+        return Raw(Download(root + "/" + NormalizeArtifactPath(path)));
     }
 
-    private IActionResult Download(string path)
+    /// <summary>The children of <paramref name="relative"/> under an artifact root URI, with paths relative to the root.</summary>
+    private IEnumerable<(string Path, bool IsDir, long? Size)> ListUnder(string rootUri, string relative)
     {
-        byte[]? content;
-        lock (gate) content = artifacts.GetValueOrDefault(path);
-        if (content is null) throw MlflowError.NotFound($"No such artifact: '{path}'");
+        var root = ArtifactRoot(rootUri);
+        var directory = relative.Length == 0 ? root : root + "/" + relative;
+        return artifacts.List(directory).Select(c => (relative.Length == 0 ? c.Name : relative + "/" + c.Name, c.IsDirectory, c.Size));
+    }
+
+    private FileStreamResult Download(string path)
+    {
+        var content = artifacts.OpenRead(path) ?? throw MlflowError.NotFound($"No such artifact: '{path}'");
         var name = path[(path.LastIndexOf('/') + 1)..];
         var extension = Path.GetExtension(name);
         var contentType = TextExtensions.Contains(extension) ? "text/plain" : "application/octet-stream";
         http.HttpContext!.Response.Headers.ContentDisposition = $"attachment; filename={name}";
-        return new FileContentResult(content, contentType);
-    }
-
-    private IEnumerable<(string Name, bool IsDir, long? Size)> ListChildren(string directory)
-    {
-        var prefix = directory.Length == 0 ? "" : directory + "/";
-        var children = new SortedDictionary<string, (bool IsDir, long? Size)>(StringComparer.Ordinal);
-        foreach (var (key, value) in artifacts)
-        {
-            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var rest = key[prefix.Length..];
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0) children[rest] = (false, value.LongLength);
-            else children[rest[..slash]] = (true, null);
-        }
-        return children.Select(c => (c.Key, c.Value.IsDir, c.Value.Size));
+        return new FileStreamResult(content, contentType);
     }
 
     /// <summary><c>mlflow-artifacts:/1/abc/artifacts</c> to <c>1/abc/artifacts</c> (other URIs: used as they are).</summary>

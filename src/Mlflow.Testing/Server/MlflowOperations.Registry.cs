@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
 using Mlflow.Testing.Store;
 using G = Mlflow.Testing.Generated;
 
@@ -9,14 +11,17 @@ namespace Mlflow.Testing.Server;
 internal sealed partial class MlflowOperations
 {
     private static readonly string[] Stages = ["None", "Staging", "Production", "Archived"];
-    private readonly Dictionary<string, RegisteredModelEntity> models = new(StringComparer.Ordinal);
 
-    public G.CreateRegisteredModelResponse CreateRegisteredModelAsync(G.CreateRegisteredModel body)
+    /// <summary>Registered models by name, each document holding its versions and aliases.</summary>
+    private DocumentSet<RegisteredModelEntity> Models => state.Documents<RegisteredModelEntity>("registered_model", m => m.Name);
+
+    public override Task<ActionResult<G.CreateRegisteredModelResponse>> CreateRegisteredModelAsync(G.CreateRegisteredModel body)
     {
         var name = MlflowError.Required(body.Name, "name");
-        lock (gate)
+        var tags = (body.Tags ?? []).Select(t => RegistryTag(t.Key, t.Value)).ToList();
+        return Write(() =>
         {
-            if (models.TryGetValue(name, out var existing))
+            if (Models.Find(name) is { } existing)
             {
                 throw MlflowError.AlreadyExists(existing.IsPrompt
                     ? $"Prompt (name={name}) already exists."
@@ -24,97 +29,85 @@ internal sealed partial class MlflowOperations
             }
             var now = Now();
             var model = new RegisteredModelEntity { Name = name, CreationTimestamp = now, LastUpdatedTimestamp = now, Description = body.Description };
-            foreach (var tag in body.Tags ?? []) model.Tags.Set(ValidateKey(tag.Key, "tag"), tag.Value ?? "");
-            models[name] = model;
+            foreach (var (key, value) in tags) model.Tags.Set(key, value);
+            Models.Add(model);
             var data = new JsonObject { ["name"] = name, ["tags"] = TagsObject(model.Tags, model.IsPrompt), ["description"] = body.Description };
             Fire(model.IsPrompt ? ("prompt", "created") : ("registered_model", "created"), data);
             return new G.CreateRegisteredModelResponse { Registered_model = ToDto(model) };
-        }
+        });
     }
 
-    public G.GetRegisteredModelResponse GetRegisteredModelAsync(string name)
-    {
-        lock (gate) return new G.GetRegisteredModelResponse { Registered_model = ToDto(FindModel(name)) };
-    }
+    public override Task<ActionResult<G.GetRegisteredModelResponse>> GetRegisteredModelAsync(string name) =>
+        Read(() => new G.GetRegisteredModelResponse { Registered_model = ToDto(FindModel(name)) });
 
-    public G.RenameRegisteredModelResponse RenameRegisteredModelAsync(G.RenameRegisteredModel body)
+    public override Task<ActionResult<G.RenameRegisteredModelResponse>> RenameRegisteredModelAsync(G.RenameRegisteredModel body) => Write(() =>
     {
-        lock (gate)
+        var model = FindModel(body.Name);
+        var newName = MlflowError.Required(body.New_name, "new_name");
+        if (Models.Contains(newName)) throw MlflowError.AlreadyExists($"Registered Model (name={newName}) already exists.");
+        var oldName = model.Name;
+        model.Name = newName;
+        foreach (var version in model.Versions) version.Name = newName;
+        model.LastUpdatedTimestamp = Now();
+        Models.Rekey(oldName, model);
+        return new G.RenameRegisteredModelResponse { Registered_model = ToDto(model) };
+    });
+
+    public override Task<ActionResult<G.UpdateRegisteredModelResponse>> UpdateRegisteredModelAsync(G.UpdateRegisteredModel body) => Write(() =>
+    {
+        var model = FindModel(body.Name);
+        if (body.Description is not null) model.Description = body.Description;
+        model.LastUpdatedTimestamp = Now();
+        Models.Touch(model);
+        return new G.UpdateRegisteredModelResponse { Registered_model = ToDto(model) };
+    });
+
+    public override Task<ActionResult<G.DeleteRegisteredModelResponse>> DeleteRegisteredModelAsync(G.DeleteRegisteredModel body) => Write(() =>
+    {
+        Models.Remove(FindModel(body.Name).Name);
+        return new G.DeleteRegisteredModelResponse();
+    });
+
+    public override Task<ActionResult<G.SetRegisteredModelTagResponse>> SetRegisteredModelTagAsync(G.SetRegisteredModelTag body)
+    {
+        var (key, value) = RegistryTag(body.Key, body.Value);
+        return Write(() =>
         {
             var model = FindModel(body.Name);
-            var newName = MlflowError.Required(body.New_name, "new_name");
-            if (models.ContainsKey(newName)) throw MlflowError.AlreadyExists($"Registered Model (name={newName}) already exists.");
-            models.Remove(model.Name);
-            model.Name = newName;
-            foreach (var version in model.Versions) version.Name = newName;
-            model.LastUpdatedTimestamp = Now();
-            models[newName] = model;
-            return new G.RenameRegisteredModelResponse { Registered_model = ToDto(model) };
-        }
-    }
-
-    public G.UpdateRegisteredModelResponse UpdateRegisteredModelAsync(G.UpdateRegisteredModel body)
-    {
-        lock (gate)
-        {
-            var model = FindModel(body.Name);
-            if (body.Description is not null) model.Description = body.Description;
-            model.LastUpdatedTimestamp = Now();
-            return new G.UpdateRegisteredModelResponse { Registered_model = ToDto(model) };
-        }
-    }
-
-    public G.DeleteRegisteredModelResponse DeleteRegisteredModelAsync(G.DeleteRegisteredModel body)
-    {
-        lock (gate)
-        {
-            var model = FindModel(body.Name);
-            models.Remove(model.Name);
-            return new G.DeleteRegisteredModelResponse();
-        }
-    }
-
-    public G.SetRegisteredModelTagResponse SetRegisteredModelTagAsync(G.SetRegisteredModelTag body)
-    {
-        lock (gate)
-        {
-            var model = FindModel(body.Name);
-            var key = ValidateKey(body.Key, "tag");
-            model.Tags.Set(key, body.Value ?? "");
+            model.Tags.Set(key, value);
+            Models.Touch(model);
             // Tag changes on plain models fire no event; on prompts they do.
-            if (model.IsPrompt) Fire(("prompt_tag", "set"), new JsonObject { ["name"] = model.Name, ["key"] = key, ["value"] = body.Value ?? "" });
+            if (model.IsPrompt) Fire(("prompt_tag", "set"), new JsonObject { ["name"] = model.Name, ["key"] = key, ["value"] = value });
             return new G.SetRegisteredModelTagResponse();
-        }
+        });
     }
 
-    public G.DeleteRegisteredModelTagResponse DeleteRegisteredModelTagAsync(G.DeleteRegisteredModelTag body)
+    public override Task<ActionResult<G.DeleteRegisteredModelTagResponse>> DeleteRegisteredModelTagAsync(G.DeleteRegisteredModelTag body) => Write(() =>
     {
-        lock (gate)
-        {
-            var model = FindModel(body.Name);
-            var key = MlflowError.Required(body.Key, "key");
-            // MLflow answers 200 for a tag that does not exist.
-            var prompt = model.IsPrompt;
-            model.Tags.Remove(key);
-            if (prompt) Fire(("prompt_tag", "deleted"), new JsonObject { ["name"] = model.Name, ["key"] = key });
-            return new G.DeleteRegisteredModelTagResponse();
-        }
-    }
+        var model = FindModel(body.Name);
+        var key = MlflowError.Required(body.Key, "key");
+        // MLflow answers 200 for a tag that does not exist.
+        var prompt = model.IsPrompt;
+        if (model.Tags.Remove(key)) Models.Touch(model);
+        if (prompt) Fire(("prompt_tag", "deleted"), new JsonObject { ["name"] = model.Name, ["key"] = key });
+        return new G.DeleteRegisteredModelTagResponse();
+    });
 
-    public G.SearchRegisteredModelsResponse SearchRegisteredModelsAsync(string? filter, long? max_results, IEnumerable<string>? order_by, string? page_token)
+    public override Task<ActionResult<G.SearchRegisteredModelsResponse>> SearchRegisteredModelsAsync(string? filter, long? max_results, IEnumerable<string>? order_by, string? page_token)
     {
         var max = max_results ?? 100;
         if (max <= 0 || max > 1000)
             throw MlflowError.InvalidParameter($"Invalid value \"{max}\" for parameter 'max_results' supplied:  Hint: Value was of type 'str'. See the API docs for more information about request parameters.");
         var clauses = SearchFilter.Parse(filter, SearchFilter.RegisteredModels);
         var terms = SearchFilter.ParseOrderBy(order_by, SearchFilter.RegisteredModels);
-        lock (gate)
+        return Read(() =>
         {
-            var matching = models.Values.Where(m => SearchFilter.Matches(clauses, (kind, key) => ModelValue(m, kind, key)));
+            var matching = Models.Values.Where(m => SearchFilter.Matches(clauses, (kind, key) => ModelValue(m, kind, key)));
             var ordered = SearchFilter.Order(matching, terms, ModelValue, items => items.OrderBy(m => m.Name, StringComparer.Ordinal));
+            if (terms.Count > 0) ordered = ((IOrderedEnumerable<RegisteredModelEntity>)ordered).ThenBy(m => m.Name, StringComparer.Ordinal);
             var (page, next) = PageToken.Slice(ordered, page_token, (int)max);
             return new G.SearchRegisteredModelsResponse { Registered_models = page.Select(ToDto).ToList(), Next_page_token = next };
-        }
+        });
     }
 
     private static object? ModelValue(RegisteredModelEntity m, KeyKind kind, string key) => kind switch
@@ -130,29 +123,28 @@ internal sealed partial class MlflowOperations
         _ => null,
     };
 
-    public G.GetLatestVersionsResponse GetLatestVersionsAsync(G.GetLatestVersions body) => GetLatestVersions(body.Name, body.Stages);
+    public override Task<ActionResult<G.GetLatestVersionsResponse>> GetLatestVersionsAsync(G.GetLatestVersions body) => GetLatestVersions(body.Name, body.Stages);
 
-    public G.GetLatestVersionsResponse GetLatestVersionsGetAsync(string name, IEnumerable<string>? stages) => GetLatestVersions(name, stages?.ToList());
+    public override Task<ActionResult<G.GetLatestVersionsResponse>> GetLatestVersionsGetAsync(string name, IEnumerable<string>? stages) => GetLatestVersions(name, stages?.ToList());
 
-    private G.GetLatestVersionsResponse GetLatestVersions(string? name, List<string>? stages)
+    private Task<ActionResult<G.GetLatestVersionsResponse>> GetLatestVersions(string? name, List<string>? stages) => Read(() =>
     {
-        lock (gate)
+        var model = FindModel(name);
+        var wanted = stages is { Count: > 0 } ? stages.Select(CanonicalStage).ToHashSet() : null;
+        return new G.GetLatestVersionsResponse
         {
-            var model = FindModel(name);
-            var wanted = stages is { Count: > 0 } ? stages.Select(CanonicalStage).ToHashSet() : null;
-            return new G.GetLatestVersionsResponse
-            {
-                Model_versions = LatestPerStage(model).Where(v => wanted is null || wanted.Contains(v.CurrentStage)).Select(ToDto).ToList(),
-            };
-        }
-    }
+            Model_versions = LatestPerStage(model).Where(v => wanted is null || wanted.Contains(v.CurrentStage)).Select(ToDto).ToList(),
+        };
+    });
 
-    public G.CreateModelVersionResponse CreateModelVersionAsync(G.CreateModelVersion body)
+    public override Task<ActionResult<G.CreateModelVersionResponse>> CreateModelVersionAsync(G.CreateModelVersion body)
     {
         var source = MlflowError.Required(body.Source, "source");
-        lock (gate)
+        var name = MlflowError.Required(body.Name, "name");
+        var tags = (body.Tags ?? []).Select(t => VersionTag(t.Key, t.Value)).ToList();
+        return Write(() =>
         {
-            var model = FindModel(MlflowError.Required(body.Name, "name"));
+            var model = FindModel(name);
             var now = Now();
             var version = new ModelVersionEntity
             {
@@ -166,9 +158,10 @@ internal sealed partial class MlflowOperations
                 RunLink = body.Run_link ?? "",
                 ModelId = body.Model_id,
             };
-            foreach (var tag in body.Tags ?? []) version.Tags.Set(ValidateKey(tag.Key, "tag"), tag.Value ?? "");
+            foreach (var (key, value) in tags) version.Tags.Set(key, value);
             model.Versions.Add(version);
             model.LastUpdatedTimestamp = now;
+            Models.Touch(model);
             var number = version.Version.ToString(CultureInfo.InvariantCulture);
             if (model.IsPrompt)
             {
@@ -194,79 +187,71 @@ internal sealed partial class MlflowOperations
                 });
             }
             return new G.CreateModelVersionResponse { Model_version = ToDto(version) };
-        }
+        });
     }
 
-    public G.GetModelVersionResponse GetModelVersionAsync(string name, string version)
-    {
-        lock (gate) return new G.GetModelVersionResponse { Model_version = ToDto(FindVersion(name, version).Version) };
-    }
+    public override Task<ActionResult<G.GetModelVersionResponse>> GetModelVersionAsync(string name, string version) =>
+        Read(() => new G.GetModelVersionResponse { Model_version = ToDto(FindVersion(name, version).Version) });
 
-    public G.UpdateModelVersionResponse UpdateModelVersionAsync(G.UpdateModelVersion body)
+    public override Task<ActionResult<G.UpdateModelVersionResponse>> UpdateModelVersionAsync(G.UpdateModelVersion body) => Write(() =>
     {
-        lock (gate)
-        {
-            var (_, version) = FindVersion(body.Name, body.Version);
-            if (body.Description is not null) version.Description = body.Description;
-            version.LastUpdatedTimestamp = Now();
-            return new G.UpdateModelVersionResponse { Model_version = ToDto(version) };
-        }
-    }
+        var (model, version) = FindVersion(body.Name, body.Version);
+        if (body.Description is not null) version.Description = body.Description;
+        version.LastUpdatedTimestamp = Now();
+        Models.Touch(model);
+        return new G.UpdateModelVersionResponse { Model_version = ToDto(version) };
+    });
 
-    public G.DeleteModelVersionResponse DeleteModelVersionAsync(G.DeleteModelVersion body)
+    public override Task<ActionResult<G.DeleteModelVersionResponse>> DeleteModelVersionAsync(G.DeleteModelVersion body) => Write(() =>
     {
-        lock (gate)
-        {
-            var (model, version) = FindVersion(body.Name, body.Version);
-            model.Versions.Remove(version);
-            var number = version.Version.ToString(CultureInfo.InvariantCulture);
-            foreach (var alias in model.Aliases.Items.Where(a => a.Value == number).Select(a => a.Key).ToList()) model.Aliases.Remove(alias);
-            model.LastUpdatedTimestamp = Now();
-            return new G.DeleteModelVersionResponse();
-        }
-    }
+        var (model, version) = FindVersion(body.Name, body.Version);
+        model.Versions.Remove(version);
+        var number = version.Version.ToString(CultureInfo.InvariantCulture);
+        foreach (var alias in model.Aliases.Items.Where(a => a.Value == number).Select(a => a.Key).ToList()) model.Aliases.Remove(alias);
+        model.LastUpdatedTimestamp = Now();
+        Models.Touch(model);
+        return new G.DeleteModelVersionResponse();
+    });
 
-    public G.SetModelVersionTagResponse SetModelVersionTagAsync(G.SetModelVersionTag body)
+    public override Task<ActionResult<G.SetModelVersionTagResponse>> SetModelVersionTagAsync(G.SetModelVersionTag body)
     {
-        lock (gate)
+        var (key, value) = VersionTag(body.Key, body.Value);
+        return Write(() =>
         {
             var (model, version) = FindVersion(body.Name, body.Version);
-            var key = ValidateKey(body.Key, "tag");
-            version.Tags.Set(key, body.Value ?? "");
+            version.Tags.Set(key, value);
+            Models.Touch(model);
             Fire(model.IsPrompt ? ("prompt_version_tag", "set") : ("model_version_tag", "set"), new JsonObject
             {
                 ["name"] = model.Name,
                 ["version"] = version.Version.ToString(CultureInfo.InvariantCulture),
                 ["key"] = key,
-                ["value"] = body.Value ?? "",
+                ["value"] = value,
             });
             return new G.SetModelVersionTagResponse();
-        }
+        });
     }
 
-    public G.DeleteModelVersionTagResponse DeleteModelVersionTagAsync(G.DeleteModelVersionTag body)
+    public override Task<ActionResult<G.DeleteModelVersionTagResponse>> DeleteModelVersionTagAsync(G.DeleteModelVersionTag body) => Write(() =>
     {
-        lock (gate)
+        var (model, version) = FindVersion(body.Name, body.Version);
+        var key = MlflowError.Required(body.Key, "key");
+        if (version.Tags.Remove(key)) Models.Touch(model);
+        Fire(model.IsPrompt ? ("prompt_version_tag", "deleted") : ("model_version_tag", "deleted"), new JsonObject
         {
-            var (model, version) = FindVersion(body.Name, body.Version);
-            var key = MlflowError.Required(body.Key, "key");
-            version.Tags.Remove(key);
-            Fire(model.IsPrompt ? ("prompt_version_tag", "deleted") : ("model_version_tag", "deleted"), new JsonObject
-            {
-                ["name"] = model.Name,
-                ["version"] = version.Version.ToString(CultureInfo.InvariantCulture),
-                ["key"] = key,
-            });
-            return new G.DeleteModelVersionTagResponse();
-        }
-    }
+            ["name"] = model.Name,
+            ["version"] = version.Version.ToString(CultureInfo.InvariantCulture),
+            ["key"] = key,
+        });
+        return new G.DeleteModelVersionTagResponse();
+    });
 
-    public G.TransitionModelVersionStageResponse TransitionModelVersionStageAsync(G.TransitionModelVersionStage body)
+    public override Task<ActionResult<G.TransitionModelVersionStageResponse>> TransitionModelVersionStageAsync(G.TransitionModelVersionStage body)
     {
-        lock (gate)
+        var stage = CanonicalStage(MlflowError.Required(body.Stage, "stage"));
+        return Write(() =>
         {
             var (model, version) = FindVersion(body.Name, body.Version);
-            var stage = CanonicalStage(MlflowError.Required(body.Stage, "stage"));
             var now = Now();
             if (body.Archive_existing_versions && stage is "Staging" or "Production")
             {
@@ -278,25 +263,27 @@ internal sealed partial class MlflowOperations
             }
             version.CurrentStage = stage;
             version.LastUpdatedTimestamp = now;
+            Models.Touch(model);
             return new G.TransitionModelVersionStageResponse { Model_version = ToDto(version) };
-        }
+        });
     }
 
-    public G.SearchModelVersionsResponse SearchModelVersionsAsync(string? filter, long? max_results, IEnumerable<string>? order_by, string? page_token)
+    public override Task<ActionResult<G.SearchModelVersionsResponse>> SearchModelVersionsAsync(string? filter, long? max_results, IEnumerable<string>? order_by, string? page_token)
     {
         var max = max_results ?? 10000;
         if (max <= 0 || max > 200000)
             throw MlflowError.InvalidParameter($"Invalid value \"{max}\" for parameter 'max_results' supplied:  Hint: Value was of type 'str'. See the API docs for more information about request parameters.");
         var clauses = SearchFilter.Parse(filter, SearchFilter.ModelVersions);
         var terms = SearchFilter.ParseOrderBy(order_by, SearchFilter.ModelVersions);
-        lock (gate)
+        return Read(() =>
         {
-            var matching = models.Values.SelectMany(m => m.Versions).Where(v => SearchFilter.Matches(clauses, (kind, key) => VersionValue(v, kind, key)));
+            var matching = Models.Values.SelectMany(m => m.Versions).Where(v => SearchFilter.Matches(clauses, (kind, key) => VersionValue(v, kind, key)));
             var ordered = SearchFilter.Order(matching, terms, VersionValue,
                 items => items.OrderBy(v => v.Name, StringComparer.Ordinal).ThenByDescending(v => v.Version));
+            if (terms.Count > 0) ordered = ((IOrderedEnumerable<ModelVersionEntity>)ordered).ThenBy(v => v.Name, StringComparer.Ordinal).ThenByDescending(v => v.Version);
             var (page, next) = PageToken.Slice(ordered, page_token, (int)max);
             return new G.SearchModelVersionsResponse { Model_versions = page.Select(ToDto).ToList(), Next_page_token = next };
-        }
+        });
     }
 
     private static object? VersionValue(ModelVersionEntity v, KeyKind kind, string key) => kind switch
@@ -318,67 +305,83 @@ internal sealed partial class MlflowOperations
         _ => null,
     };
 
-    public G.GetModelVersionDownloadUriResponse GetModelVersionDownloadUriAsync(string name, string version)
-    {
-        lock (gate) return new G.GetModelVersionDownloadUriResponse { Artifact_uri = FindVersion(name, version).Version.Source };
-    }
+    public override Task<ActionResult<G.GetModelVersionDownloadUriResponse>> GetModelVersionDownloadUriAsync(string name, string version) =>
+        Read(() => new G.GetModelVersionDownloadUriResponse { Artifact_uri = FindVersion(name, version).Version.Source });
 
     // ---------------------------------------------------------------- aliases
 
-    public G.SetRegisteredModelAliasResponse SetRegisteredModelAliasAsync(G.SetRegisteredModelAlias body)
+    public override Task<ActionResult<G.SetRegisteredModelAliasResponse>> SetRegisteredModelAliasAsync(G.SetRegisteredModelAlias body)
     {
-        var alias = MlflowError.Required(body.Alias, "alias");
-        ValidateAlias(alias);
-        lock (gate)
+        var alias = ValidateAlias(body.Alias);
+        return Write(() =>
         {
             var (model, version) = FindVersion(body.Name, body.Version);
             var number = version.Version.ToString(CultureInfo.InvariantCulture);
             model.Aliases.Set(alias, number);
             model.LastUpdatedTimestamp = Now();
+            Models.Touch(model);
             Fire(model.IsPrompt ? ("prompt_alias", "created") : ("model_version_alias", "created"),
                 new JsonObject { ["name"] = model.Name, ["alias"] = alias, ["version"] = number });
             return new G.SetRegisteredModelAliasResponse();
-        }
+        });
     }
 
-    public G.DeleteRegisteredModelAliasResponse DeleteRegisteredModelAliasAsync(G.DeleteRegisteredModelAlias body)
+    public override Task<ActionResult<G.DeleteRegisteredModelAliasResponse>> DeleteRegisteredModelAliasAsync(G.DeleteRegisteredModelAlias body) => Write(() =>
     {
-        lock (gate)
-        {
-            var model = FindModel(body.Name);
-            var alias = MlflowError.Required(body.Alias, "alias");
-            model.Aliases.Remove(alias);
-            Fire(model.IsPrompt ? ("prompt_alias", "deleted") : ("model_version_alias", "deleted"),
-                new JsonObject { ["name"] = model.Name, ["alias"] = alias });
-            return new G.DeleteRegisteredModelAliasResponse();
-        }
-    }
+        var model = FindModel(body.Name);
+        var alias = MlflowError.Required(body.Alias, "alias");
+        if (model.Aliases.Remove(alias)) Models.Touch(model);
+        Fire(model.IsPrompt ? ("prompt_alias", "deleted") : ("model_version_alias", "deleted"),
+            new JsonObject { ["name"] = model.Name, ["alias"] = alias });
+        return new G.DeleteRegisteredModelAliasResponse();
+    });
 
-    public G.GetModelVersionByAliasResponse GetModelVersionByAliasAsync(string name, string alias)
+    public override Task<ActionResult<G.GetModelVersionByAliasResponse>> GetModelVersionByAliasAsync(string name, string alias) => Read(() =>
     {
-        lock (gate)
-        {
-            var model = FindModel(name);
-            var number = model.Aliases.Get(alias) ?? throw MlflowError.InvalidParameter($"Registered model alias {alias} not found.");
-            return new G.GetModelVersionByAliasResponse { Model_version = ToDto(FindVersion(model.Name, number).Version) };
-        }
-    }
+        var model = FindModel(name);
+        var number = model.Aliases.Get(alias) ?? throw MlflowError.InvalidParameter($"Registered model alias {alias} not found.");
+        return new G.GetModelVersionByAliasResponse { Model_version = ToDto(FindVersion(model.Name, number).Version) };
+    });
 
-    private static void ValidateAlias(string alias)
+    /// <summary>MLflow's alias rules: letters, digits, <c>_</c> and <c>-</c>; at most 255 characters; not <c>latest</c>, not <c>v&lt;number&gt;</c>.</summary>
+    private static string ValidateAlias(string? alias)
     {
+        if (string.IsNullOrEmpty(alias)) throw MlflowError.MissingParameter("alias");
+        if (!Regex.IsMatch(alias, @"^[\w\-]*$", RegexOptions.CultureInvariant))
+            throw MlflowError.InvalidParameter($"Invalid alias name: '{alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).");
+        Validation.Length(alias, "Registered model alias name", Validation.MaxAliasLength);
         if (alias.Equals("latest", StringComparison.OrdinalIgnoreCase))
-            throw MlflowError.InvalidParameter($"'{alias}' alias name (case insensitive) is reserved.");
-        if (alias.Length > 1 && (alias[0] is 'v' or 'V') && alias[1..].All(char.IsAsciiDigit))
+            throw MlflowError.InvalidParameter("'latest' alias name (case insensitive) is reserved.");
+        if (Regex.IsMatch(alias, @"^[vV]\d+$", RegexOptions.CultureInvariant))
             throw MlflowError.InvalidParameter($"Version alias name '{alias}' is reserved.");
-        if (alias.Length > 255) throw MlflowError.InvalidParameter($"Alias name exceeds the maximum length of 255 characters.");
+        return alias;
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /// <summary>A registered-model tag: the name checked, key and value within 250 / 5000 characters.</summary>
+    private static (string Key, string Value) RegistryTag(string? key, string? value)
+    {
+        Validation.Name(key, "key");
+        Validation.Length(key!, "key", Validation.MaxRegistryTagKeyLength);
+        return (key!, Validation.Length(value ?? "", "value", Validation.MaxRegistryTagValueLength));
+    }
+
+    /// <summary>A model-version tag: as a registered-model tag, with MLflow's own message for an over-long prompt text.</summary>
+    private static (string Key, string Value) VersionTag(string? key, string? value)
+    {
+        Validation.Name(key, "key");
+        if (value is null) throw MlflowError.InvalidParameter("Tag value cannot be None");
+        Validation.Length(key!, "key", Validation.MaxRegistryTagKeyLength);
+        if (key == Prompts.TextTag && value.Length > Validation.MaxRegistryTagValueLength)
+            throw MlflowError.InvalidParameter($"Prompt text exceeds max length of {Validation.MaxRegistryTagValueLength} characters.");
+        return (key!, Validation.Length(value, "value", Validation.MaxRegistryTagValueLength));
+    }
+
     private RegisteredModelEntity FindModel(string? name)
     {
         if (string.IsNullOrEmpty(name)) throw MlflowError.MissingParameter("name");
-        return models.TryGetValue(name, out var model) ? model : throw MlflowError.NotFound($"Registered Model with name={name} not found");
+        return Models.Find(name) ?? throw MlflowError.NotFound($"Registered Model with name={name} not found");
     }
 
     private (RegisteredModelEntity Model, ModelVersionEntity Version) FindVersion(string? name, string? version)
@@ -387,7 +390,7 @@ internal sealed partial class MlflowOperations
         if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             throw MlflowError.InvalidParameter($"Parameter 'version' must be an integer, got '{version}'.");
         if (string.IsNullOrEmpty(name)) throw MlflowError.MissingParameter("name");
-        var model = models.GetValueOrDefault(name);
+        var model = Models.Find(name);
         var found = model?.Versions.FirstOrDefault(v => v.Version == number);
         return found is null ? throw MlflowError.NotFound($"Model Version (name={name}, version={version}) not found") : (model!, found);
     }
@@ -422,7 +425,7 @@ internal sealed partial class MlflowOperations
     private G.ModelVersion ToDto(ModelVersionEntity v)
     {
         var number = v.Version.ToString(CultureInfo.InvariantCulture);
-        var aliases = models.TryGetValue(v.Name, out var model)
+        var aliases = Models.Find(v.Name) is { } model
             ? model.Aliases.Items.Where(a => a.Value == number).Select(a => a.Key).ToList()
             : [];
         return new G.ModelVersion
@@ -438,6 +441,7 @@ internal sealed partial class MlflowOperations
             Status = G.ModelVersionStatus.READY,
             Tags = v.Tags.Items.Select(t => new G.ModelVersionTag { Key = t.Key, Value = t.Value }).ToList(),
             Run_link = v.RunLink,
+            // MLflow 3.11 keeps the model_id a version was created with but does not answer it.
             Aliases = aliases,
         };
     }

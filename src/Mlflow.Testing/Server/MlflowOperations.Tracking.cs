@@ -1,59 +1,53 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Mlflow.Testing.Store;
 using G = Mlflow.Testing.Generated;
 
 namespace Mlflow.Testing.Server;
 
-/// <summary>
-/// The operations the embedded server implements, in memory. Each public method has the name and parameter types of
-/// one <see cref="G.IMlflowController"/> method (checked at start-up by <see cref="OperationTable"/>); everything else
-/// answers 501. One lock guards the whole state: requests are short and the server is for tests.
-/// </summary>
+/// <summary>Tracking: experiments, runs, params, metrics, tags, log-batch, inputs and outputs, metric history.</summary>
 internal sealed partial class MlflowOperations
 {
-    private const int MaxMetricsPerBatch = 1000;
-    private const int MaxParamsPerBatch = 100;
-    private const int MaxTagsPerBatch = 100;
-    private const int MaxEntitiesPerBatch = 1000;
-    private const int MaxKeyLength = 250;
-    private const int MaxParamValueLength = 6000;
-    private const int MaxRunTagValueLength = 8000;
-    private const int MaxExperimentTagValueLength = 5000;
     private const int MaxSearchResults = 50000;
     private const int MaxHistoryResults = 25000;
 
     private static readonly string[] Adjectives = ["bright", "calm", "clever", "eager", "gentle", "honest", "likeable", "lucky", "merciful", "nimble", "polite", "quiet", "rare", "shy", "vaunted", "witty"];
     private static readonly string[] Nouns = ["ant", "bass", "cat", "colt", "crab", "doe", "fish", "fox", "gull", "hare", "lark", "moth", "owl", "ram", "seal", "wren"];
 
-    private readonly object gate = new();
-    private readonly TimeProvider clock;
-    private readonly IHttpContextAccessor http;
-    private readonly WebhookDispatcher webhooks;
-    private readonly Dictionary<string, ExperimentEntity> experiments = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RunEntity> runs = new(StringComparer.Ordinal);
-    private int nextExperimentId = 1;
+    private DocumentSet<ExperimentEntity> Experiments => state.Documents<ExperimentEntity>("experiment", e => e.Id);
 
-    public MlflowOperations(MlflowTestServerOptions options, IHttpContextAccessor http, WebhookDispatcher webhooks)
+    private DocumentSet<RunEntity> Runs => state.Documents<RunEntity>("run", r => r.Id, runs =>
+        state.Rows<MetricPoint>("metric", (owner, point) => runs.Find(owner)?.Series(point.Key).Add(point)));
+
+    /// <summary>The metric rows; the runs are loaded first, since loading them is what reads the stored rows.</summary>
+    private RowLog<MetricPoint> MetricRows
     {
-        clock = options.TimeProvider;
-        this.http = http;
-        this.webhooks = webhooks;
-        var now = Now();
-        experiments["0"] = new ExperimentEntity { Id = "0", Name = "Default", ArtifactLocation = "mlflow-artifacts:/0", CreationTime = now, LastUpdateTime = now };
+        get
+        {
+            _ = Runs;
+            return state.Rows<MetricPoint>("metric");
+        }
     }
 
-    private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+    private void EnsureDefaultExperiment()
+    {
+        if (Experiments.Contains("0")) return;
+        var now = Now();
+        Experiments.Add(new ExperimentEntity { Id = "0", Name = "Default", ArtifactLocation = "mlflow-artifacts:/0", CreationTime = now, LastUpdateTime = now });
+    }
 
     // ---------------------------------------------------------------- experiments
 
-    public G.CreateExperimentResponse CreateExperimentAsync(G.CreateExperiment body)
+    public override Task<ActionResult<G.CreateExperimentResponse>> CreateExperimentAsync(G.CreateExperiment body)
     {
-        var name = MlflowError.Required(body.Name, "name");
-        lock (gate)
+        var name = Validation.Length(MlflowError.Required(body.Name, "name"), "name", Validation.MaxExperimentNameLength);
+        if (body.Artifact_location is { } location && location.StartsWith("runs:", StringComparison.Ordinal))
+            throw MlflowError.InvalidParameter($"Artifact location cannot be a runs:/ URI. Given: '{location}'");
+        var tags = ExperimentTags(body.Tags);
+        return Write(() =>
         {
-            if (experiments.Values.Any(e => e.Name == name)) throw MlflowError.AlreadyExists($"Experiment(name={name}) already exists.");
-            var id = (nextExperimentId++).ToString(CultureInfo.InvariantCulture);
+            if (Experiments.Values.Any(e => e.Name == name)) throw MlflowError.AlreadyExists($"Experiment(name={name}) already exists.");
+            var id = (Experiments.Values.Select(e => long.Parse(e.Id, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
             var now = Now();
             var experiment = new ExperimentEntity
             {
@@ -63,114 +57,112 @@ internal sealed partial class MlflowOperations
                 CreationTime = now,
                 LastUpdateTime = now,
             };
-            foreach (var tag in body.Tags ?? [])
-            {
-                var key = ValidateKey(tag.Key, "tag");
-                experiment.Tags.Set(key, ValidateValue(tag.Value ?? "", MaxExperimentTagValueLength, "Tag", key));
-            }
-            experiments[id] = experiment;
+            foreach (var (key, value) in tags) experiment.Tags.Set(key, value);
+            Experiments.Add(experiment);
             return new G.CreateExperimentResponse { Experiment_id = id };
-        }
+        });
     }
 
-    public G.GetExperimentResponse GetExperimentAsync(string experiment_id)
-    {
-        lock (gate) return new G.GetExperimentResponse { Experiment = ToDto(FindExperiment(experiment_id)) };
-    }
+    public override Task<ActionResult<G.GetExperimentResponse>> GetExperimentAsync(string experiment_id) =>
+        Read(() => new G.GetExperimentResponse { Experiment = ToDto(FindExperiment(experiment_id)) });
 
-    public G.GetExperimentByNameResponse GetExperimentByNameAsync(string experiment_name)
+    public override Task<ActionResult<G.GetExperimentByNameResponse>> GetExperimentByNameAsync(string experiment_name) => Read(() =>
     {
-        lock (gate)
+        var experiment = Experiments.Values.FirstOrDefault(e => e.Name == experiment_name)
+            ?? throw MlflowError.NotFound($"Could not find experiment with name '{experiment_name}'");
+        return new G.GetExperimentByNameResponse { Experiment = ToDto(experiment) };
+    });
+
+    public override Task<ActionResult<G.DeleteExperimentResponse>> DeleteExperimentAsync(G.DeleteExperiment body) => Write(() =>
+    {
+        var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
+        if (experiment.Id == "0") throw MlflowError.InvalidParameter("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
+        var now = Now();
+        experiment.LifecycleStage = "deleted";
+        experiment.LastUpdateTime = now;
+        Experiments.Touch(experiment);
+        foreach (var run in Runs.Values.Where(r => r.ExperimentId == experiment.Id && r.LifecycleStage == "active"))
         {
-            var experiment = experiments.Values.FirstOrDefault(e => e.Name == experiment_name)
-                ?? throw MlflowError.NotFound($"Could not find experiment with name '{experiment_name}'");
-            return new G.GetExperimentByNameResponse { Experiment = ToDto(experiment) };
+            run.LifecycleStage = "deleted";
+            run.DeletedTime = now;
+            Runs.Touch(run);
         }
-    }
+        return new G.DeleteExperimentResponse();
+    });
 
-    public G.DeleteExperimentResponse DeleteExperimentAsync(G.DeleteExperiment body)
+    public override Task<ActionResult<G.RestoreExperimentResponse>> RestoreExperimentAsync(G.RestoreExperiment body) => Write(() =>
     {
-        lock (gate)
+        var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
+        if (experiment.LifecycleStage != "deleted")
+            throw MlflowError.InvalidParameter($"Cannot restore an active experiment. Experiment ID: {experiment.Id}");
+        experiment.LifecycleStage = "active";
+        experiment.LastUpdateTime = Now();
+        Experiments.Touch(experiment);
+        foreach (var run in Runs.Values.Where(r => r.ExperimentId == experiment.Id && r.LifecycleStage == "deleted"))
         {
-            var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
-            if (experiment.Id == "0") throw MlflowError.InvalidParameter("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
-            experiment.LifecycleStage = "deleted";
+            run.LifecycleStage = "active";
+            run.DeletedTime = null;
+            Runs.Touch(run);
+        }
+        return new G.RestoreExperimentResponse();
+    });
+
+    public override Task<ActionResult<G.UpdateExperimentResponse>> UpdateExperimentAsync(G.UpdateExperiment body) => Write(() =>
+    {
+        var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
+        if (!string.IsNullOrEmpty(body.New_name))
+        {
+            Validation.Length(body.New_name, "name", Validation.MaxExperimentNameLength);
+            if (experiment.LifecycleStage != "active")
+                throw MlflowError.InvalidParameter($"Cannot rename a non-active experiment. Experiment ID: {experiment.Id}");
+            if (Experiments.Values.Any(e => e.Name == body.New_name && e.Id != experiment.Id))
+                throw MlflowError.AlreadyExists($"Experiment(name={body.New_name}) already exists.");
+            experiment.Name = body.New_name;
             experiment.LastUpdateTime = Now();
-            foreach (var run in runs.Values.Where(r => r.ExperimentId == experiment.Id)) run.LifecycleStage = "deleted";
-            return new G.DeleteExperimentResponse();
+            Experiments.Touch(experiment);
         }
-    }
+        return new G.UpdateExperimentResponse();
+    });
 
-    public G.RestoreExperimentResponse RestoreExperimentAsync(G.RestoreExperiment body)
+    public override Task<ActionResult<G.SetExperimentTagResponse>> SetExperimentTagAsync(G.SetExperimentTag body)
     {
-        lock (gate)
+        var (key, value) = ExperimentTag(body.Key, body.Value, "key");
+        return Write(() =>
         {
             var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
-            if (experiment.LifecycleStage != "deleted")
-                throw MlflowError.InvalidParameter($"Cannot restore an active experiment. Experiment ID: {experiment.Id}");
-            experiment.LifecycleStage = "active";
-            experiment.LastUpdateTime = Now();
-            foreach (var run in runs.Values.Where(r => r.ExperimentId == experiment.Id)) run.LifecycleStage = "active";
-            return new G.RestoreExperimentResponse();
-        }
-    }
-
-    public G.UpdateExperimentResponse UpdateExperimentAsync(G.UpdateExperiment body)
-    {
-        lock (gate)
-        {
-            var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
-            if (!string.IsNullOrEmpty(body.New_name))
-            {
-                if (experiment.LifecycleStage != "active")
-                    throw MlflowError.InvalidParameter($"Cannot rename a non-active experiment. Experiment ID: {experiment.Id}");
-                if (experiments.Values.Any(e => e.Name == body.New_name && e.Id != experiment.Id))
-                    throw MlflowError.AlreadyExists($"Experiment(name={body.New_name}) already exists.");
-                experiment.Name = body.New_name;
-                experiment.LastUpdateTime = Now();
-            }
-            return new G.UpdateExperimentResponse();
-        }
-    }
-
-    public G.SetExperimentTagResponse SetExperimentTagAsync(G.SetExperimentTag body)
-    {
-        lock (gate)
-        {
-            var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
-            var key = ValidateKey(body.Key, "tag");
-            experiment.Tags.Set(key, ValidateValue(body.Value ?? "", MaxExperimentTagValueLength, "Tag", key));
+            RequireActiveExperiment(experiment);
+            experiment.Tags.Set(key, value);
+            Experiments.Touch(experiment);
             return new G.SetExperimentTagResponse();
-        }
+        });
     }
 
-    public G.DeleteExperimentTagResponse DeleteExperimentTagAsync(G.DeleteExperimentTag body)
+    public override Task<ActionResult<G.DeleteExperimentTagResponse>> DeleteExperimentTagAsync(G.DeleteExperimentTag body) => Write(() =>
     {
-        lock (gate)
-        {
-            var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
-            var key = MlflowError.Required(body.Key, "key");
-            if (!experiment.Tags.Remove(key)) throw MlflowError.NotFound($"No tag with name: {key} in experiment with id {experiment.Id}");
-            return new G.DeleteExperimentTagResponse();
-        }
-    }
+        var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
+        var key = MlflowError.Required(body.Key, "key");
+        RequireActiveExperiment(experiment);
+        if (!experiment.Tags.Remove(key)) throw MlflowError.NotFound($"No tag with name: {key} in experiment with id {experiment.Id}");
+        Experiments.Touch(experiment);
+        return new G.DeleteExperimentTagResponse();
+    });
 
-    public G.SearchExperimentsResponse SearchExperimentsAsync(G.SearchExperiments? body) =>
+    public override Task<ActionResult<G.SearchExperimentsResponse>> SearchExperimentsAsync(G.SearchExperiments? body) =>
         SearchExperiments(body?.Max_results, body?.Page_token, body?.Filter, body?.Order_by, body?.View_type);
 
-    public G.SearchExperimentsResponse SearchExperimentsGetAsync(long? max_results, string? page_token, string? filter, IEnumerable<string>? order_by, G.ViewType? view_type) =>
+    public override Task<ActionResult<G.SearchExperimentsResponse>> SearchExperimentsGetAsync(long? max_results, string? page_token, string? filter, IEnumerable<string>? order_by, G.ViewType? view_type) =>
         SearchExperiments(max_results, page_token, filter, order_by, view_type);
 
-    private G.SearchExperimentsResponse SearchExperiments(long? maxResults, string? pageToken, string? filter, IEnumerable<string>? orderBy, G.ViewType? viewType)
+    private Task<ActionResult<G.SearchExperimentsResponse>> SearchExperiments(long? maxResults, string? pageToken, string? filter, IEnumerable<string>? orderBy, G.ViewType? viewType)
     {
         var max = maxResults ?? 0;
         if (max <= 0) throw MlflowError.InvalidParameter($"Invalid value {max} for parameter 'max_results' supplied. It must be a positive integer");
         if (max > MaxSearchResults) throw MlflowError.InvalidParameter($"Invalid value {max} for parameter 'max_results' supplied. It must be at most {MaxSearchResults}");
         var clauses = SearchFilter.Parse(filter, SearchFilter.Experiments);
         var terms = SearchFilter.ParseOrderBy(orderBy, SearchFilter.Experiments);
-        lock (gate)
+        return Read(() =>
         {
-            var matching = experiments.Values
+            var matching = Experiments.Values
                 .Where(e => InView(e.LifecycleStage, viewType))
                 .Where(e => SearchFilter.Matches(clauses, (kind, key) => ExperimentValue(e, kind, key)));
             var ordered = SearchFilter.Order(matching, terms, ExperimentValue,
@@ -178,7 +170,7 @@ internal sealed partial class MlflowOperations
             if (terms.Count > 0) ordered = ((IOrderedEnumerable<ExperimentEntity>)ordered).ThenBy(e => long.Parse(e.Id, CultureInfo.InvariantCulture));
             var (page, next) = PageToken.Slice(ordered, pageToken, (int)max);
             return new G.SearchExperimentsResponse { Experiments = page.Select(ToDto).ToList(), Next_page_token = next };
-        }
+        });
     }
 
     private static object? ExperimentValue(ExperimentEntity e, KeyKind kind, string key) => kind switch
@@ -200,7 +192,23 @@ internal sealed partial class MlflowOperations
         if (string.IsNullOrEmpty(id)) throw MlflowError.MissingParameter("experiment_id");
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             throw MlflowError.InvalidParameter($"Invalid experiment ID '{id}'. Experiment ID must be a valid integer.");
-        return experiments.TryGetValue(id, out var experiment) ? experiment : throw MlflowError.NotFound($"No Experiment with id={id} exists");
+        return Experiments.Find(id) ?? throw MlflowError.NotFound($"No Experiment with id={id} exists");
+    }
+
+    private static void RequireActiveExperiment(ExperimentEntity experiment)
+    {
+        if (experiment.LifecycleStage != "active")
+            throw MlflowError.InvalidParameter($"The experiment {experiment.Id} must be in the 'active' state. Current state is {experiment.LifecycleStage}.");
+    }
+
+    private static List<(string Key, string Value)> ExperimentTags(IEnumerable<G.ExperimentTag>? tags) =>
+        (tags ?? []).Select(t => ExperimentTag(t.Key, t.Value, "key")).ToList();
+
+    private static (string Key, string Value) ExperimentTag(string? key, string? value, string path)
+    {
+        Validation.Name(key, path);
+        Validation.Length(key!, "key", Validation.MaxExperimentTagKeyLength);
+        return (key!, Validation.Length(value ?? "", "value", Validation.MaxExperimentTagValueLength));
     }
 
     private static G.Experiment ToDto(ExperimentEntity e) => new()
@@ -223,22 +231,17 @@ internal sealed partial class MlflowOperations
 
     // ---------------------------------------------------------------- runs
 
-    public G.CreateRunResponse CreateRunAsync(G.CreateRun? body)
+    public override Task<ActionResult<G.CreateRunResponse>> CreateRunAsync(G.CreateRun? body)
     {
         body ??= new G.CreateRun();
-        lock (gate)
+        var tags = (body.Tags ?? []).Select((t, i) => RunTag(t.Key, t.Value, "key")).ToList();
+        return Write(() =>
         {
             var experiment = FindExperiment(string.IsNullOrEmpty(body.Experiment_id) ? "0" : body.Experiment_id);
-            if (experiment.LifecycleStage != "active")
-                throw MlflowError.InvalidParameter($"The experiment {experiment.Id} must be in the 'active' state. Current state is {experiment.LifecycleStage}.");
+            RequireActiveExperiment(experiment);
             var id = Guid.NewGuid().ToString("N");
-            var tags = new TagMap();
-            foreach (var tag in body.Tags ?? [])
-            {
-                var key = ValidateKey(tag.Key, "tag");
-                tags.Set(key, ValidateValue(tag.Value ?? "", MaxRunTagValueLength, "Tag", key));
-            }
-            var name = !string.IsNullOrEmpty(body.Run_name) ? body.Run_name : tags.Get("mlflow.runName") ?? RandomRunName();
+            var given = tags.LastOrDefault(t => t.Key == "mlflow.runName").Value;
+            var name = !string.IsNullOrEmpty(body.Run_name) ? body.Run_name : !string.IsNullOrEmpty(given) ? given : RandomRunName();
             var run = new RunEntity
             {
                 Id = id,
@@ -248,118 +251,108 @@ internal sealed partial class MlflowOperations
                 StartTime = body.Start_time ?? Now(),
                 ArtifactUri = $"{experiment.ArtifactLocation.TrimEnd('/')}/{id}/artifacts",
             };
-            foreach (var (key, value) in tags.Items) run.Tags.Set(key, value);
+            foreach (var (key, value) in tags) run.Tags.Set(key, value);
             run.Tags.Set("mlflow.runName", name);
-            runs[id] = run;
+            Runs.Add(run);
             return new G.CreateRunResponse { Run = ToDto(run) };
-        }
+        });
     }
 
-    public G.GetRunResponse GetRunAsync(string? run_id, string? run_uuid)
-    {
-        lock (gate) return new G.GetRunResponse { Run = WithOutputs(FindRun(run_id ?? run_uuid)) };
-    }
+    public override Task<ActionResult<G.GetRunResponse>> GetRunAsync(string? run_id, string? run_uuid) =>
+        Read(() => new G.GetRunResponse { Run = WithOutputs(FindRun(run_id ?? run_uuid)) });
 
-    public G.UpdateRunResponse UpdateRunAsync(G.UpdateRun? body)
+    public override Task<ActionResult<G.UpdateRunResponse>> UpdateRunAsync(G.UpdateRun? body) => Write(() =>
     {
-        lock (gate)
+        var run = FindRun(body?.Run_id ?? body?.Run_uuid);
+        RequireActive(run);
+        if (body!.Status is { } status) run.Status = status.ToString();
+        if (body.End_time is { } end) run.EndTime = end;
+        if (!string.IsNullOrEmpty(body.Run_name))
         {
-            var run = FindRun(body?.Run_id ?? body?.Run_uuid);
-            RequireActive(run);
-            if (body!.Status is { } status) run.Status = status.ToString();
-            if (body.End_time is { } end) run.EndTime = end;
-            if (!string.IsNullOrEmpty(body.Run_name))
-            {
-                run.Name = body.Run_name;
-                run.Tags.Set("mlflow.runName", body.Run_name);
-            }
-            return new G.UpdateRunResponse { Run_info = ToInfo(run) };
+            run.Name = body.Run_name;
+            run.Tags.Set("mlflow.runName", body.Run_name);
         }
-    }
+        Runs.Touch(run);
+        return new G.UpdateRunResponse { Run_info = ToInfo(run) };
+    });
 
-    public G.DeleteRunResponse DeleteRunAsync(G.DeleteRun body)
+    public override Task<ActionResult<G.DeleteRunResponse>> DeleteRunAsync(G.DeleteRun body) => Write(() =>
     {
-        lock (gate)
-        {
-            FindRun(body.Run_id).LifecycleStage = "deleted";
-            return new G.DeleteRunResponse();
-        }
-    }
+        var run = FindRun(body.Run_id);
+        run.LifecycleStage = "deleted";
+        run.DeletedTime = Now();
+        Runs.Touch(run);
+        return new G.DeleteRunResponse();
+    });
 
-    public G.RestoreRunResponse RestoreRunAsync(G.RestoreRun body)
+    public override Task<ActionResult<G.RestoreRunResponse>> RestoreRunAsync(G.RestoreRun body) => Write(() =>
     {
-        lock (gate)
-        {
-            FindRun(body.Run_id).LifecycleStage = "active";
-            return new G.RestoreRunResponse();
-        }
-    }
+        var run = FindRun(body.Run_id);
+        run.LifecycleStage = "active";
+        run.DeletedTime = null;
+        Runs.Touch(run);
+        return new G.RestoreRunResponse();
+    });
 
-    public G.LogMetricResponse LogMetricAsync(G.LogMetric body)
+    public override Task<ActionResult<G.LogMetricResponse>> LogMetricAsync(G.LogMetric body)
     {
-        lock (gate)
+        var point = Metric(body.Key, body.Value, body.Timestamp, body.Step, "", body.Model_id, body.Dataset_name, body.Dataset_digest);
+        return Write(() =>
         {
             var run = FindRun(body.Run_id ?? body.Run_uuid);
             RequireActive(run);
-            AddMetric(run, ValidateKey(body.Key, "metric"), body.Value, body.Timestamp, body.Step ?? 0);
+            AddMetric(run, point);
             return new G.LogMetricResponse();
-        }
+        });
     }
 
-    public G.LogParamResponse LogParamAsync(G.LogParam body)
+    public override Task<ActionResult<G.LogParamResponse>> LogParamAsync(G.LogParam body)
     {
-        lock (gate)
+        var (key, value) = Param(body.Key, body.Value, "key");
+        return Write(() =>
         {
             var run = FindRun(body.Run_id ?? body.Run_uuid);
             RequireActive(run);
-            var value = body.Value ?? "";
-            // MLflow truncates over-long values of log-parameter (log-batch keeps them whole).
-            if (value.Length > MaxParamValueLength) value = value[..MaxParamValueLength];
-            SetParam(run, ValidateKey(body.Key, "param"), value);
+            var existing = run.Params.Get(key);
+            if (existing is not null && existing != value) throw ParamChanged(run, key, existing, value);
+            run.Params.Set(key, value);
+            Runs.Touch(run);
             return new G.LogParamResponse();
-        }
+        });
     }
 
-    public G.SetTagResponse SetTagAsync(G.SetTag body)
+    public override Task<ActionResult<G.SetTagResponse>> SetTagAsync(G.SetTag body)
     {
-        lock (gate)
+        var (key, value) = RunTag(body.Key, body.Value, "key");
+        return Write(() =>
         {
             var run = FindRun(body.Run_id ?? body.Run_uuid);
             RequireActive(run);
-            var key = ValidateKey(body.Key, "tag");
-            run.Tags.Set(key, ValidateValue(body.Value ?? "", MaxRunTagValueLength, "Tag", key));
-            if (key == "mlflow.runName") run.Name = body.Value ?? "";
+            SetRunTag(run, key, value);
+            Runs.Touch(run);
             return new G.SetTagResponse();
-        }
+        });
     }
 
-    public G.DeleteTagResponse DeleteTagAsync(G.DeleteTag body)
+    public override Task<ActionResult<G.DeleteTagResponse>> DeleteTagAsync(G.DeleteTag body) => Write(() =>
     {
-        lock (gate)
-        {
-            var run = FindRun(body.Run_id);
-            RequireActive(run);
-            var key = MlflowError.Required(body.Key, "key");
-            if (!run.Tags.Remove(key)) throw MlflowError.NotFound($"No tag with name: {key} in run with id {run.Id}");
-            return new G.DeleteTagResponse();
-        }
-    }
+        var run = FindRun(body.Run_id);
+        RequireActive(run);
+        var key = MlflowError.Required(body.Key, "key");
+        if (!run.Tags.Remove(key)) throw MlflowError.NotFound($"No tag with name: {key} in run with id {run.Id}");
+        Runs.Touch(run);
+        return new G.DeleteTagResponse();
+    });
 
-    public G.LogBatchResponse LogBatchAsync(G.LogBatch? body)
+    public override Task<ActionResult<G.LogBatchResponse>> LogBatchAsync(G.LogBatch? body)
     {
+        if (http.HttpContext?.Request.ContentLength is > Validation.MaxBatchRequestBytes and var size)
+            throw MlflowError.InvalidParameter($"Batched logging API requests must be at most {Validation.MaxBatchRequestBytes} bytes, got a request of size {size}.");
         body ??= new G.LogBatch();
         var metrics = body.Metrics ?? [];
         var parameters = body.Params ?? [];
         var tags = body.Tags ?? [];
-        if (metrics.Count > MaxMetricsPerBatch)
-            throw MlflowError.InvalidParameter($"A batch logging request can contain at most {MaxMetricsPerBatch} metrics. Got {metrics.Count} metrics. Please split up metrics across multiple requests and try again.");
-        if (parameters.Count > MaxParamsPerBatch)
-            throw MlflowError.InvalidParameter($"A batch logging request can contain at most {MaxParamsPerBatch} params. Got {parameters.Count} params. Please split up params across multiple requests and try again.");
-        if (tags.Count > MaxTagsPerBatch)
-            throw MlflowError.InvalidParameter($"A batch logging request can contain at most {MaxTagsPerBatch} tags. Got {tags.Count} tags. Please split up tags across multiple requests and try again.");
-        var total = metrics.Count + parameters.Count + tags.Count;
-        if (total > MaxEntitiesPerBatch)
-            throw MlflowError.InvalidParameter($"A batch logging request can contain at most {MaxEntitiesPerBatch} metrics, params, and tags in total. Got {total} in total. Please split up the request and try again.");
+        // The handler's checks (fields present), then the store's (names and values, limits, unique param keys).
         for (var i = 0; i < metrics.Count; i++)
         {
             if (string.IsNullOrEmpty(metrics[i].Key)) throw MlflowError.MissingParameter($"metrics[{i}].key");
@@ -370,86 +363,102 @@ internal sealed partial class MlflowOperations
             if (string.IsNullOrEmpty(parameters[i].Key)) throw MlflowError.MissingParameter($"params[{i}].key");
         for (var i = 0; i < tags.Count; i++)
             if (string.IsNullOrEmpty(tags[i].Key)) throw MlflowError.MissingParameter($"tags[{i}].key");
-        lock (gate)
+        var points = metrics.Select((m, i) => Metric(m.Key, m.Value, m.Timestamp, m.Step, $"metrics[{i}].", m.Model_id, m.Dataset_name, m.Dataset_digest)).ToList();
+        var newParams = parameters.Select((p, i) => Param(p.Key, p.Value, $"params[{i}].key")).ToList();
+        var newTags = tags.Select((t, i) => RunTag(t.Key, t.Value, $"tags[{i}].key")).ToList();
+        BatchLimit("metrics", Validation.MaxMetricsPerBatch, metrics.Count);
+        BatchLimit("params", Validation.MaxParamsTagsPerBatch, parameters.Count);
+        BatchLimit("tags", Validation.MaxParamsTagsPerBatch, tags.Count);
+        BatchLimit("metrics, params, and tags", Validation.MaxEntitiesPerBatch, metrics.Count + parameters.Count + tags.Count);
+        var duplicates = newParams.GroupBy(p => p.Key).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)).Select(p => p.Key).ToList();
+        if (duplicates.Count > 0)
+            throw MlflowError.InvalidParameter($"Duplicate parameter keys have been submitted: {Validation.PythonList(duplicates)}. Please ensure the request contains only one param value per param key.");
+        return Write(() =>
         {
-            var run = FindRun(body.Run_id);
+            var run = FindRun(MlflowError.Required(body.Run_id, "run_id"));
             RequireActive(run);
-            // Validate everything before changing anything: a batch is all or nothing.
-            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in parameters)
-            {
-                var key = ValidateKey(p.Key, "param");
-                // MLflow accepts over-long values in a batch and keeps the first 6000 characters, as log-parameter does.
-                var value = p.Value ?? "";
-                if (value.Length > MaxParamValueLength) value = value[..MaxParamValueLength];
-                if (seen.TryGetValue(key, out var earlier) && earlier != value)
-                    throw MlflowError.InvalidParameter($"Duplicate parameter keys have been submitted: [{key}]. Please ensure the request contains only one param value per param key.");
-                seen[key] = value;
-                var existing = run.Params.Get(key);
-                if (existing is not null && existing != value) throw ParamChanged(run, key, existing, value);
-            }
-            foreach (var t in tags) ValidateValue(t.Value ?? "", MaxRunTagValueLength, "Tag", ValidateKey(t.Key, "tag"));
-            foreach (var m in metrics) ValidateKey(m.Key, "metric");
-            foreach (var (key, value) in seen) run.Params.Set(key, value);
-            foreach (var t in tags)
-            {
-                run.Tags.Set(t.Key!, t.Value ?? "");
-                if (t.Key == "mlflow.runName") run.Name = t.Value ?? "";
-            }
-            foreach (var m in metrics) AddMetric(run, m.Key!, m.Value!.Value, m.Timestamp!.Value, m.Step ?? 0);
+            // Checked before anything changes: a batch is all or nothing.
+            var changed = newParams
+                .Select(p => (p.Key, Old: run.Params.Get(p.Key), New: p.Value))
+                .Where(p => p.Old is not null && p.Old != p.New)
+                .Select(p => $"{{'key': {Validation.PythonRepr(p.Key)}, 'old_value': {Validation.PythonRepr(p.Old!)}, 'new_value': {Validation.PythonRepr(p.New)}}}")
+                .ToList();
+            if (changed.Count > 0)
+                throw MlflowError.InvalidParameter($"Changing param values is not allowed. Params were already logged='[{string.Join(", ", changed)}]' for run ID='{run.Id}'.");
+            foreach (var (key, value) in newParams) run.Params.Set(key, value);
+            foreach (var (key, value) in newTags) SetRunTag(run, key, value);
+            if (newParams.Count > 0 || newTags.Count > 0) Runs.Touch(run);
+            foreach (var point in points) AddMetric(run, point);
             return new G.LogBatchResponse();
-        }
+        });
     }
 
-    public G.LogInputsResponse LogInputsAsync(G.LogInputs body)
+    public override Task<ActionResult<G.LogInputsResponse>> LogInputsAsync(G.LogInputs body)
     {
-        lock (gate)
+        var datasets = body.Datasets ?? [];
+        foreach (var input in datasets)
+        {
+            var dataset = input.Dataset ?? throw MlflowError.InvalidParameter("Dataset cannot be None");
+            if (dataset.Name is null) throw MlflowError.InvalidParameter("Dataset name cannot be None");
+            if (dataset.Digest is null) throw MlflowError.InvalidParameter("Dataset digest cannot be None");
+            if (dataset.Source_type is null) throw MlflowError.InvalidParameter("Dataset source_type cannot be None");
+            if (dataset.Source is null) throw MlflowError.InvalidParameter("Dataset source cannot be None");
+            Validation.Length(dataset.Name, "name", 500);
+            Validation.Length(dataset.Digest, "digest", 36);
+            Validation.Length(dataset.Source, "source", 65535);
+            foreach (var tag in input.Tags ?? [])
+            {
+                if (tag.Key is null) throw MlflowError.InvalidParameter("InputTag key cannot be None");
+                if (tag.Value is null) throw MlflowError.InvalidParameter("InputTag value cannot be None");
+                Validation.Length(tag.Key, "key", 255);
+                Validation.Length(tag.Value, "value", 500);
+            }
+        }
+        return Write(() =>
         {
             var run = FindRun(body.Run_id);
             RequireActive(run);
-            foreach (var input in body.Datasets ?? [])
+            foreach (var input in datasets)
             {
-                if (input.Dataset is null) throw MlflowError.MissingParameter("datasets.dataset");
                 // The same dataset (name and digest) is recorded once per run, as in MLflow's store.
                 if (!run.DatasetInputs.Any(d => d.Dataset.Name == input.Dataset.Name && d.Dataset.Digest == input.Dataset.Digest)) run.DatasetInputs.Add(input);
             }
             foreach (var model in body.Models ?? [])
                 if (!run.ModelInputs.Any(m => m.Model_id == model.Model_id)) run.ModelInputs.Add(model);
+            Runs.Touch(run);
             return new G.LogInputsResponse();
-        }
+        });
     }
 
-    public G.LogOutputsResponse LogOutputsAsync(G.LogOutputs body)
+    public override Task<ActionResult<G.LogOutputsResponse>> LogOutputsAsync(G.LogOutputs body) => Write(() =>
     {
-        lock (gate)
-        {
-            var run = FindRun(body.Run_id);
-            RequireActive(run);
-            run.ModelOutputs.AddRange(body.Models ?? []);
-            return new G.LogOutputsResponse();
-        }
-    }
+        var run = FindRun(body.Run_id);
+        RequireActive(run);
+        run.ModelOutputs.AddRange(body.Models ?? []);
+        Runs.Touch(run);
+        return new G.LogOutputsResponse();
+    });
 
-    public G.GetMetricHistoryResponse GetMetricHistoryAsync(string? run_id, string? run_uuid, string metric_key, string? page_token, int? max_results)
+    public override Task<ActionResult<G.GetMetricHistoryResponse>> GetMetricHistoryAsync(string? run_id, string? run_uuid, string metric_key, string? page_token, int? max_results)
     {
         var id = run_id ?? run_uuid;
         if (string.IsNullOrEmpty(id)) throw MlflowError.MissingParameter("run_id");
         if (string.IsNullOrEmpty(metric_key)) throw MlflowError.MissingParameter("metric_key");
         if (max_results is <= 0 or > MaxHistoryResults)
             throw MlflowError.InvalidParameter($"Invalid value {max_results} for parameter 'max_results' supplied. It must be between 1 and {MaxHistoryResults}.");
-        lock (gate)
+        return Read(() =>
         {
             // MLflow answers an unknown run (or metric) with an empty history, not 404.
-            if (!runs.TryGetValue(id, out var run) || !run.Metrics.TryGetValue(metric_key, out var points)) return new G.GetMetricHistoryResponse();
-            var ordered = points.OrderBy(p => p.Step).ThenBy(p => p.Timestamp).ThenBy(p => p.Sequence).Select(p => ToDto(p)).ToList();
+            if (Runs.Find(id) is not { } run || !run.Metrics.TryGetValue(metric_key, out var series)) return new G.GetMetricHistoryResponse();
+            var ordered = HistoryOrder(series.Points).Select(ToDto).ToList();
             if (max_results is null && string.IsNullOrEmpty(page_token)) return new G.GetMetricHistoryResponse { Metrics = ordered };
             var (page, next) = PageToken.Slice(ordered, page_token, max_results ?? MaxHistoryResults);
             return new G.GetMetricHistoryResponse { Metrics = page, Next_page_token = next };
-        }
+        });
     }
 
     /// <summary>The UI's bulk history (<c>/ajax-api/2.0/mlflow/metrics/get-history-bulk</c>): every point of one metric for up to 100 runs.</summary>
-    public G.Response GetMetricHistoryBulkAsync(IEnumerable<string> run_id, string metric_key, int? max_results)
+    public override Task<ActionResult<G.Response>> GetMetricHistoryBulkAsync(IEnumerable<string> run_id, string metric_key, int? max_results)
     {
         var ids = (run_id ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (ids.Count == 0) throw MlflowError.InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.");
@@ -458,20 +467,81 @@ internal sealed partial class MlflowOperations
         var max = max_results ?? MaxHistoryResults;
         if (max <= 0 || max > MaxHistoryResults)
             throw MlflowError.InvalidParameter($"Invalid value {max} for parameter 'max_results' supplied. It must be between 1 and {MaxHistoryResults}.");
-        lock (gate)
+        return Read(() => new G.Response
         {
-            var metrics = ids.Order(StringComparer.Ordinal)
-                .SelectMany(id => runs.TryGetValue(id, out var run) && run.Metrics.TryGetValue(metric_key, out var points)
-                    ? points.OrderBy(p => p.Step).ThenBy(p => p.Timestamp).ThenBy(p => p.Sequence)
-                        .Select(p => new G.MetricWithRunId { Key = p.Key, Value = p.Value, Timestamp = p.Timestamp, Step = p.Step, Run_id = id })
+            Metrics = ids.Order(StringComparer.Ordinal)
+                .SelectMany(id => Runs.Find(id) is { } run && run.Metrics.TryGetValue(metric_key, out var series)
+                    ? HistoryOrder(series.Points).Select(p => new G.MetricWithRunId { Key = p.Key, Value = p.Value, Timestamp = p.Timestamp, Step = p.Step, Run_id = id })
                     : [])
                 .Take(max)
-                .ToList();
-            return new G.Response { Metrics = metrics };
-        }
+                .ToList(),
+        });
     }
 
-    public G.SearchRunsResponse SearchRunsAsync(G.SearchRuns? body)
+    public override Task<ActionResult<G.GetMetricHistoryBulkIntervalResponse>> GetMetricHistoryBulkIntervalAsync(IEnumerable<string>? run_ids, string metric_key, int? start_step, int? end_step, int? max_results) =>
+        BulkInterval(run_ids, metric_key, start_step, end_step, max_results);
+
+    public override Task<ActionResult<G.GetMetricHistoryBulkIntervalResponse>> GetMetricHistoryBulkIntervalAjaxAsync(IEnumerable<string>? run_ids, string metric_key, int? start_step, int? end_step, int? max_results) =>
+        BulkInterval(run_ids, metric_key, start_step, end_step, max_results);
+
+    /// <summary>
+    /// The UI's sampled history of one metric over up to 100 runs (MLflow's algorithm): the steps logged by any of
+    /// the runs are sampled down to <c>max_results</c> evenly spaced ones (the last step always kept), each run's
+    /// first and last step are added back, and every run answers its points at those steps, by step.
+    /// </summary>
+    private Task<ActionResult<G.GetMetricHistoryBulkIntervalResponse>> BulkInterval(IEnumerable<string>? runIds, string metricKey, int? startStep, int? endStep, int? maxResults)
+    {
+        const int MaxResultsPerRun = 2500;
+        var ids = (runIds ?? []).ToList();
+        if (ids.Count == 0) throw MlflowError.MissingParameter("run_ids");
+        if (ids.Count > 100) throw MlflowError.InvalidParameter($"GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received {ids.Count} run_ids.");
+        if (string.IsNullOrEmpty(metricKey)) throw MlflowError.MissingParameter("metric_key");
+        var max = maxResults ?? MaxResultsPerRun;
+        if (max < 1 || max > MaxResultsPerRun)
+            throw MlflowError.InvalidParameter($"max_results must be between 1 and {MaxResultsPerRun}. See the API docs for more information about request parameters.");
+        if (startStep is { } s0 && endStep is { } e0 && s0 > e0)
+            throw MlflowError.InvalidParameter($"end_step must be greater than start_step. Found start_step={s0} and end_step={e0}.");
+        if (startStep.HasValue != endStep.HasValue)
+            throw MlflowError.InvalidParameter("If either start step or end step are specified, both must be specified.");
+        return Read(() =>
+        {
+            var perRun = ids.Select(id => Runs.Find(id) is { } run && run.Metrics.TryGetValue(metricKey, out var series) ? series.Points : []).ToList();
+            var allSteps = perRun.SelectMany(p => p.Select(x => x.Step)).Distinct().Order().ToList();
+            var start = startStep ?? 0;
+            var end = endStep ?? (allSteps.Count > 0 ? allSteps[^1] : 0);
+            var steps = new SortedSet<long>(perRun.Where(p => p.Count > 0).SelectMany(p => new[] { p.Min(x => x.Step), p.Max(x => x.Step) }).Where(x => start <= x && x <= end));
+            var first = allSteps.FindIndex(x => x >= start);
+            if (first < 0) first = allSteps.Count;
+            var last = allSteps.FindLastIndex(x => x <= end) + 1;
+            var count = last - first;
+            if (count <= max)
+            {
+                for (var i = first; i < last; i++) steps.Add(allSteps[i]);
+            }
+            else
+            {
+                var interval = (double)count / max;
+                for (var i = 0; i < max; i++)
+                {
+                    var index = first + (int)(i * interval);
+                    // MLflow compares the absolute index with the count of steps in range; kept as it is.
+                    if (index < count) steps.Add(allSteps[index]);
+                }
+                steps.Add(allSteps[last - 1]);
+            }
+            var metrics = new List<G.MetricWithRunId>();
+            for (var r = 0; r < ids.Count; r++)
+            {
+                metrics.AddRange(perRun[r].Where(p => steps.Contains(p.Step))
+                    .OrderBy(p => p.Step).ThenBy(p => p.Timestamp).ThenBy(p => double.IsNaN(p.Value) ? double.NegativeInfinity : p.Value)
+                    .Take(MaxHistoryResults)
+                    .Select(p => new G.MetricWithRunId { Key = p.Key, Value = p.Value, Timestamp = p.Timestamp, Step = p.Step, Run_id = ids[r] }));
+            }
+            return new G.GetMetricHistoryBulkIntervalResponse { Metrics = metrics };
+        });
+    }
+
+    public override Task<ActionResult<G.SearchRunsResponse>> SearchRunsAsync(G.SearchRuns? body)
     {
         body ??= new G.SearchRuns();
         var max = body.Max_results ?? 1000;
@@ -480,9 +550,9 @@ internal sealed partial class MlflowOperations
         var clauses = SearchFilter.Parse(body.Filter, SearchFilter.Runs);
         var terms = SearchFilter.ParseOrderBy(body.Order_by, SearchFilter.Runs);
         var experimentIds = (body.Experiment_ids ?? []).ToHashSet(StringComparer.Ordinal);
-        lock (gate)
+        return Read(() =>
         {
-            var matching = runs.Values
+            var matching = Runs.Values
                 .Where(r => experimentIds.Contains(r.ExperimentId))
                 .Where(r => InView(r.LifecycleStage, body.Run_view_type))
                 .Where(r => SearchFilter.Matches(clauses, (kind, key) => RunValue(r, kind, key)));
@@ -490,7 +560,7 @@ internal sealed partial class MlflowOperations
             ordered = ((IOrderedEnumerable<RunEntity>)ordered).ThenBy(r => r.Id, StringComparer.Ordinal);
             var (page, next) = PageToken.Slice(ordered, body.Page_token, max);
             return new G.SearchRunsResponse { Runs = page.Select(WithOutputs).ToList(), Next_page_token = next };
-        }
+        });
     }
 
     private static object? RunValue(RunEntity r, KeyKind kind, string key) => kind switch
@@ -498,6 +568,13 @@ internal sealed partial class MlflowOperations
         KeyKind.Metric => r.Latest(key)?.Value,
         KeyKind.Param => r.Params.Get(key),
         KeyKind.Tag => r.Tags.Get(key),
+        KeyKind.Dataset => key switch
+        {
+            "name" => r.DatasetInputs.Select(d => d.Dataset.Name).ToList(),
+            "digest" => r.DatasetInputs.Select(d => d.Dataset.Digest).ToList(),
+            "context" => r.DatasetInputs.Select(d => d.Tags?.FirstOrDefault(t => t.Key == "mlflow.data.context")?.Value).OfType<string>().ToList(),
+            _ => null,
+        },
         _ => key switch
         {
             "run_id" => r.Id,
@@ -513,24 +590,58 @@ internal sealed partial class MlflowOperations
         },
     };
 
-    private void AddMetric(RunEntity run, string key, double value, long timestamp, long step)
+    /// <summary>MLflow's order of a metric's history: timestamp, then step, then value.</summary>
+    private static IEnumerable<MetricPoint> HistoryOrder(IEnumerable<MetricPoint> points) =>
+        points.OrderBy(p => p.Timestamp).ThenBy(p => p.Step).ThenBy(p => double.IsNaN(p.Value) ? double.NegativeInfinity : p.Value);
+
+    /// <summary>Checks one metric as MLflow's <c>_validate_metric</c> does; <paramref name="path"/> prefixes the field names of a batch.</summary>
+    private static MetricPoint Metric(string? key, double? value, long? timestamp, long? step, string path, string? modelId, string? datasetName, string? datasetDigest)
     {
-        if (!run.Metrics.TryGetValue(key, out var points))
-        {
-            run.Metrics[key] = points = [];
-            run.MetricKeys.Add(key);
-        }
+        Validation.Name(key, path.Length == 0 ? "name" : path + "name");
+        if (value is not { } v) throw MlflowError.MissingParameter(path + "value");
+        if (timestamp is not { } t) throw MlflowError.MissingParameter(path + "timestamp");
+        if (t < 0)
+            throw MlflowError.InvalidParameter($"Invalid value {t} for parameter '{path}timestamp' supplied: metric '{key}' (value={v.ToString(CultureInfo.InvariantCulture)}). Timestamp must be a nonnegative long (64-bit integer) ");
+        Validation.Length(key!, "Metric name", Validation.MaxEntityKeyLength);
         // As MLflow's SQL store: +-Infinity are kept as +-max double.
-        if (double.IsPositiveInfinity(value)) value = double.MaxValue;
-        if (double.IsNegativeInfinity(value)) value = double.MinValue;
-        points.Add(new MetricPoint(key, value, timestamp, step, points.Count));
+        if (double.IsPositiveInfinity(v)) v = double.MaxValue;
+        if (double.IsNegativeInfinity(v)) v = double.MinValue;
+        return new MetricPoint(key!, v, t, step ?? 0, modelId, datasetName, datasetDigest);
     }
 
-    private static void SetParam(RunEntity run, string key, string value)
+    /// <summary>A param as MLflow keeps it: the name checked, the value cut to 6000 characters.</summary>
+    private static (string Key, string Value) Param(string? key, string? value, string path)
     {
-        var existing = run.Params.Get(key);
-        if (existing is not null && existing != value) throw ParamChanged(run, key, existing, value);
-        run.Params.Set(key, value);
+        Validation.Name(key, path);
+        Validation.Length(key!, "Param key", Validation.MaxEntityKeyLength);
+        return (key!, Validation.Truncated(value ?? "", Validation.MaxParamValueLength));
+    }
+
+    /// <summary>A run tag as MLflow keeps it: the name checked, the value cut to 8000 characters.</summary>
+    private static (string Key, string Value) RunTag(string? key, string? value, string path)
+    {
+        Validation.Name(key, path);
+        Validation.Length(key!, path, Validation.MaxEntityKeyLength);
+        return (key!, Validation.Truncated(value ?? "", Validation.MaxRunTagValueLength));
+    }
+
+    private static void BatchLimit(string what, int limit, int count)
+    {
+        if (count > limit)
+            throw MlflowError.InvalidParameter($"A batch logging request can contain at most {limit} {what}. Got {count} {what}. Please split up {what} across multiple requests and try again.");
+    }
+
+    private void AddMetric(RunEntity run, MetricPoint point)
+    {
+        if (!run.Series(point.Key).Add(point)) return;
+        MetricRows.Append(run.Id, point);
+        if (point.ModelId is { } modelId) RecordModelMetric(run, modelId, point);
+    }
+
+    private static void SetRunTag(RunEntity run, string key, string value)
+    {
+        run.Tags.Set(key, value);
+        if (key == "mlflow.runName") run.Name = value;
     }
 
     private static MlflowError ParamChanged(RunEntity run, string key, string existing, string value) =>
@@ -539,28 +650,13 @@ internal sealed partial class MlflowOperations
     private RunEntity FindRun(string? id)
     {
         if (string.IsNullOrEmpty(id)) throw MlflowError.MissingParameter("run_id");
-        return runs.TryGetValue(id, out var run) ? run : throw MlflowError.NotFound($"Run with id={id} not found");
+        return Runs.Find(id) ?? throw MlflowError.NotFound($"Run with id={id} not found");
     }
 
     private static void RequireActive(RunEntity run)
     {
         if (run.LifecycleStage != "active")
             throw MlflowError.InvalidParameter($"The run {run.Id} must be in the 'active' state. Current state is {run.LifecycleStage}.");
-    }
-
-    private static string ValidateKey(string? key, string what)
-    {
-        if (string.IsNullOrEmpty(key)) throw MlflowError.MissingParameter("key");
-        if (key.Length > MaxKeyLength)
-            throw MlflowError.InvalidParameter($"'{key[..20]}...' exceeds the maximum length of {MaxKeyLength} characters for a {what} name.");
-        return key;
-    }
-
-    private static string ValidateValue(string value, int limit, string what, string key)
-    {
-        if (value.Length > limit)
-            throw MlflowError.InvalidParameter($"{what} value '{value[..Math.Min(20, value.Length)]}...' had length {value.Length}, which exceeded length limit of {limit} (key '{key}').");
-        return value;
     }
 
     private static string RandomRunName() =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
 using Mlflow.Testing.Store;
 using G = Mlflow.Testing.Generated;
 
@@ -8,23 +9,23 @@ namespace Mlflow.Testing.Server;
 internal sealed partial class MlflowOperations
 {
     /// <summary>The 15 valid (entity, action) pairs, as the CRUD API spells them.</summary>
-    private static readonly HashSet<(string Entity, string Action)> ValidEvents =
+    private static readonly HashSet<WebhookEventKey> ValidEvents =
     [
-        ("REGISTERED_MODEL", "CREATED"), ("MODEL_VERSION", "CREATED"), ("MODEL_VERSION_TAG", "SET"), ("MODEL_VERSION_TAG", "DELETED"),
-        ("MODEL_VERSION_ALIAS", "CREATED"), ("MODEL_VERSION_ALIAS", "DELETED"), ("PROMPT", "CREATED"), ("PROMPT_VERSION", "CREATED"),
-        ("PROMPT_TAG", "SET"), ("PROMPT_TAG", "DELETED"), ("PROMPT_VERSION_TAG", "SET"), ("PROMPT_VERSION_TAG", "DELETED"),
-        ("PROMPT_ALIAS", "CREATED"), ("PROMPT_ALIAS", "DELETED"), ("BUDGET_POLICY", "EXCEEDED"),
+        new("REGISTERED_MODEL", "CREATED"), new("MODEL_VERSION", "CREATED"), new("MODEL_VERSION_TAG", "SET"), new("MODEL_VERSION_TAG", "DELETED"),
+        new("MODEL_VERSION_ALIAS", "CREATED"), new("MODEL_VERSION_ALIAS", "DELETED"), new("PROMPT", "CREATED"), new("PROMPT_VERSION", "CREATED"),
+        new("PROMPT_TAG", "SET"), new("PROMPT_TAG", "DELETED"), new("PROMPT_VERSION_TAG", "SET"), new("PROMPT_VERSION_TAG", "DELETED"),
+        new("PROMPT_ALIAS", "CREATED"), new("PROMPT_ALIAS", "DELETED"), new("BUDGET_POLICY", "EXCEEDED"),
     ];
 
-    private readonly Dictionary<string, WebhookEntity> hooks = new(StringComparer.Ordinal);
+    private DocumentSet<WebhookEntity> Hooks => state.Documents<WebhookEntity>("webhook", h => h.Id);
 
-    public G.CreateWebhookResponse CreateWebhookAsync(G.CreateWebhook body)
+    public override Task<ActionResult<G.CreateWebhookResponse>> CreateWebhookAsync(G.CreateWebhook body)
     {
         var name = MlflowError.Required(body.Name, "name");
         var url = ValidateUrl(MlflowError.Required(body.Url, "url"));
         if (body.Events is null || body.Events.Count == 0) throw MlflowError.MissingParameter("events");
         var events = ValidateEvents(body.Events);
-        lock (gate)
+        return Write(() =>
         {
             var now = Now();
             var hook = new WebhookEntity
@@ -39,66 +40,62 @@ internal sealed partial class MlflowOperations
                 CreationTimestamp = now,
                 LastUpdatedTimestamp = now,
             };
-            hooks[hook.Id] = hook;
+            Hooks.Add(hook);
             return new G.CreateWebhookResponse { Webhook = ToDto(hook) };
-        }
+        });
     }
 
-    public G.ListWebhooksResponse ListWebhooksAsync(int? max_results, string? page_token)
+    public override Task<ActionResult<G.ListWebhooksResponse>> ListWebhooksAsync(int? max_results, string? page_token)
     {
         var max = max_results ?? 100;
         if (max <= 0 || max > 1000)
             throw MlflowError.InvalidParameter($"Invalid value {max} for parameter 'max_results' supplied. It must be between 1 and 1000.");
-        lock (gate)
+        return Read(() =>
         {
-            var ordered = hooks.Values.OrderByDescending(h => h.CreationTimestamp).ThenBy(h => h.Id, StringComparer.Ordinal);
+            var ordered = Hooks.Values.OrderByDescending(h => h.CreationTimestamp).ThenBy(h => h.Id, StringComparer.Ordinal);
             var (page, next) = PageToken.Slice(ordered, page_token, max);
             return new G.ListWebhooksResponse { Webhooks = page.Select(ToDto).ToList(), Next_page_token = next };
-        }
+        });
     }
 
-    public G.GetWebhookResponse GetWebhookAsync(string webhook_id)
-    {
-        lock (gate) return new G.GetWebhookResponse { Webhook = ToDto(FindHook(webhook_id)) };
-    }
+    public override Task<ActionResult<G.GetWebhookResponse>> GetWebhookAsync(string webhook_id) =>
+        Read(() => new G.GetWebhookResponse { Webhook = ToDto(FindHook(webhook_id)) });
 
-    public G.UpdateWebhookResponse UpdateWebhookAsync(G.UpdateWebhook? body, string webhook_id)
+    public override Task<ActionResult<G.UpdateWebhookResponse>> UpdateWebhookAsync(G.UpdateWebhook? body, string webhook_id)
     {
         body ??= new G.UpdateWebhook();
-        lock (gate)
+        var url = string.IsNullOrEmpty(body.Url) ? null : ValidateUrl(body.Url);
+        var events = body.Events is { Count: > 0 } ? ValidateEvents(body.Events) : null;
+        return Write(() =>
         {
             var hook = FindHook(webhook_id);
             if (!string.IsNullOrEmpty(body.Name)) hook.Name = body.Name;
             if (body.Description is not null) hook.Description = body.Description;
-            if (!string.IsNullOrEmpty(body.Url)) hook.Url = ValidateUrl(body.Url);
-            if (body.Events is { Count: > 0 }) hook.Events = ValidateEvents(body.Events);
+            if (url is not null) hook.Url = url;
+            if (events is not null) hook.Events = events;
             if (!string.IsNullOrEmpty(body.Secret)) hook.Secret = body.Secret;
             if (body.Status is { } status) hook.Status = status.ToString();
             hook.LastUpdatedTimestamp = Now();
+            Hooks.Touch(hook);
             return new G.UpdateWebhookResponse { Webhook = ToDto(hook) };
-        }
+        });
     }
 
-    public G.DeleteWebhookResponse DeleteWebhookAsync(G.DeleteWebhook? body, string webhook_id)
+    public override Task<ActionResult<G.DeleteWebhookResponse>> DeleteWebhookAsync(G.DeleteWebhook? body, string webhook_id) => Write(() =>
     {
-        lock (gate)
-        {
-            if (!hooks.Remove(webhook_id)) throw MlflowError.NotFound($"Webhook with ID {webhook_id} not found.");
-            return new G.DeleteWebhookResponse();
-        }
-    }
+        if (!Hooks.Remove(webhook_id)) throw MlflowError.NotFound($"Webhook with ID {webhook_id} not found.");
+        return new G.DeleteWebhookResponse();
+    });
 
     /// <summary>Sends the spec's example payload for the event synchronously (even to a disabled or unsubscribed webhook, as MLflow does).</summary>
-    public async Task<G.TestWebhookResponse> TestWebhookAsync(G.TestWebhook? body, string webhook_id)
+    public override async Task<ActionResult<G.TestWebhookResponse>> TestWebhookAsync(G.TestWebhook? body, string webhook_id)
     {
-        WebhookTarget target;
-        (string Entity, string Action) wanted;
-        lock (gate)
+        var (target, wanted) = ReadNow(() =>
         {
             var hook = FindHook(webhook_id);
-            wanted = body?.Event is { } e ? (e.Entity.ToString(), e.Action.ToString()) : hook.Events[0];
-            target = new WebhookTarget(hook.Url, hook.Secret);
-        }
+            var chosen = body?.Event is { } e ? new WebhookEventKey(e.Entity.ToString(), e.Action.ToString()) : hook.Events[0];
+            return (new WebhookTarget(hook.Url, hook.Secret), chosen);
+        });
         var entity = wanted.Entity.ToLowerInvariant();
         var action = wanted.Action.ToLowerInvariant();
         var example = WebhookExamples.For(entity, action)
@@ -116,18 +113,22 @@ internal sealed partial class MlflowOperations
         };
     }
 
-    /// <summary>Queues deliveries of an event to every active webhook subscribed to it (called under the lock).</summary>
+    /// <summary>
+    /// Queues deliveries of an event to every active webhook subscribed to it (called under the lock). They leave
+    /// once the change is committed, and not at all if the request fails.
+    /// </summary>
     private void Fire((string Entity, string Action) @event, JsonObject data)
     {
-        var key = (@event.Entity.ToUpperInvariant(), @event.Action.ToUpperInvariant());
-        foreach (var hook in hooks.Values.Where(h => h.Status == "ACTIVE" && h.Events.Contains(key)))
+        var key = new WebhookEventKey(@event.Entity.ToUpperInvariant(), @event.Action.ToUpperInvariant());
+        foreach (var hook in Hooks.Values.Where(h => h.Status == "ACTIVE" && h.Events.Contains(key)))
         {
-            webhooks.Enqueue(new WebhookTarget(hook.Url, hook.Secret), @event.Entity, @event.Action, data.DeepClone().AsObject());
+            var target = new WebhookTarget(hook.Url, hook.Secret);
+            var payload = data.DeepClone().AsObject();
+            AfterCommit(() => webhooks.Enqueue(target, @event.Entity, @event.Action, payload));
         }
     }
 
-    private WebhookEntity FindHook(string id) =>
-        hooks.TryGetValue(id, out var hook) ? hook : throw MlflowError.NotFound($"Webhook with ID {id} not found.");
+    private WebhookEntity FindHook(string id) => Hooks.Find(id) ?? throw MlflowError.NotFound($"Webhook with ID {id} not found.");
 
     private static string ValidateUrl(string url)
     {
@@ -137,15 +138,15 @@ internal sealed partial class MlflowOperations
         return url;
     }
 
-    private static List<(string Entity, string Action)> ValidateEvents(IEnumerable<G.WebhookEventEntry> events)
+    private static List<WebhookEventKey> ValidateEvents(IEnumerable<G.WebhookEventEntry> events)
     {
-        var list = new List<(string, string)>();
+        var list = new List<WebhookEventKey>();
         foreach (var e in events)
         {
-            var pair = (e.Entity.ToString(), e.Action.ToString());
-            if (!ValidEvents.Contains(pair))
-                throw MlflowError.InvalidParameter($"Invalid webhook event: {pair.Item1.ToLowerInvariant()}.{pair.Item2.ToLowerInvariant()}.");
-            if (!list.Contains(pair)) list.Add(pair);
+            var key = new WebhookEventKey(e.Entity.ToString(), e.Action.ToString());
+            if (!ValidEvents.Contains(key))
+                throw MlflowError.InvalidParameter($"Invalid webhook event: {key.Entity.ToLowerInvariant()}.{key.Action.ToLowerInvariant()}.");
+            if (!list.Contains(key)) list.Add(key);
         }
         return list;
     }
@@ -167,14 +168,18 @@ internal sealed partial class MlflowOperations
 
     // ---------------------------------------------------------------- server
 
-    public G.ServerInfo GetServerInfoAsync() => new() { Store_type = "InMemory", Workspaces_enabled = false };
+    public override Task<ActionResult<G.ServerInfo>> GetServerInfoAsync() =>
+        Task.FromResult(new ActionResult<G.ServerInfo>(new G.ServerInfo { Store_type = state.IsPersistent ? "SqlStore" : "InMemory", Workspaces_enabled = false }));
 
     /// <summary>The liveness probe: the text <c>OK</c>, typed <c>text/html</c> as Flask does.</summary>
-    public Microsoft.AspNetCore.Mvc.ActionResult HealthAsync() => new Microsoft.AspNetCore.Mvc.ContentResult { Content = "OK", ContentType = "text/html; charset=utf-8" };
+    public override Task<ActionResult<string>> HealthAsync() => Text("OK");
 
     /// <summary>The MLflow version this server imitates.</summary>
-    public Microsoft.AspNetCore.Mvc.ActionResult GetServerVersionAsync() => new Microsoft.AspNetCore.Mvc.ContentResult { Content = MlflowVersion, ContentType = "text/html; charset=utf-8" };
+    public override Task<ActionResult<string>> GetServerVersionAsync() => Text(MlflowVersion);
 
     /// <summary>The MLflow release whose REST contract the spec (and so this server) describes.</summary>
     internal const string MlflowVersion = "3.11.2";
+
+    private static Task<ActionResult<string>> Text(string content) =>
+        Task.FromResult<ActionResult<string>>(new ContentResult { Content = content, ContentType = "text/html; charset=utf-8" });
 }

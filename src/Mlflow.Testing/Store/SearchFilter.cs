@@ -12,6 +12,7 @@ internal enum KeyKind
     Metric,
     Param,
     Tag,
+    Dataset,
 }
 
 /// <summary>One comparison of a filter: <c>metrics.acc &gt; 0.5</c>, <c>tags.`a b` LIKE 'x%'</c>, <c>run_id IN ('a','b')</c>.</summary>
@@ -40,13 +41,17 @@ internal static class SearchFilter
     /// <param name="AllowParams">Whether <c>params.</c> is allowed.</param>
     /// <param name="InAttributes">String attributes that also accept <c>IN</c> / <c>NOT IN</c>.</param>
     /// <param name="RegistryWording">Whether a bad attribute comparator is reported with the registry's wording.</param>
+    /// <param name="AllowDatasets">Whether <c>datasets.</c> (name, digest, context of a run's inputs) is allowed.</param>
+    /// <param name="LoggedModelWording">Whether a bad comparator is reported with the logged-model search's wording.</param>
     internal sealed record Dialect(
         IReadOnlySet<string> NumericAttributes,
         IReadOnlySet<string> StringAttributes,
         bool AllowMetrics,
         bool AllowParams,
         IReadOnlySet<string> InAttributes,
-        bool RegistryWording);
+        bool RegistryWording,
+        bool AllowDatasets = false,
+        bool LoggedModelWording = false);
 
     public static readonly Dialect Runs = new(
         new HashSet<string>(StringComparer.Ordinal) { "start_time", "end_time", "created", "Created" },
@@ -54,7 +59,8 @@ internal static class SearchFilter
         AllowMetrics: true,
         AllowParams: true,
         new HashSet<string>(StringComparer.Ordinal) { "run_id" },
-        RegistryWording: false);
+        RegistryWording: false,
+        AllowDatasets: true);
 
     public static readonly Dialect Experiments = new(
         new HashSet<string>(StringComparer.Ordinal) { "creation_time", "last_update_time" },
@@ -79,6 +85,28 @@ internal static class SearchFilter
         AllowParams: false,
         new HashSet<string>(StringComparer.Ordinal) { "run_id", "name" },
         RegistryWording: true);
+
+    private static readonly HashSet<string> LoggedModelStrings = new(StringComparer.Ordinal) { "name", "model_id", "model_type", "status", "source_run_id", "run_id", "experiment_id" };
+
+    public static readonly Dialect LoggedModels = new(
+        new HashSet<string>(StringComparer.Ordinal) { "creation_time", "creation_timestamp", "creation_timestamp_ms", "last_updated_time", "last_updated_timestamp", "last_updated_timestamp_ms" },
+        LoggedModelStrings,
+        AllowMetrics: true,
+        AllowParams: true,
+        LoggedModelStrings,
+        RegistryWording: false,
+        LoggedModelWording: true);
+
+    public static readonly Dialect EvaluationDatasets = new(
+        new HashSet<string>(StringComparer.Ordinal) { "created_time", "last_update_time" },
+        new HashSet<string>(StringComparer.Ordinal) { "name", "dataset_id", "digest", "created_by", "last_updated_by" },
+        AllowMetrics: false,
+        AllowParams: false,
+        new HashSet<string>(StringComparer.Ordinal),
+        RegistryWording: false);
+
+    /// <summary>Orders the values a lookup gives (strings ordinal, numbers numerically).</summary>
+    public static readonly IComparer<object?> Values = new ValueComparer(true);
 
     /// <summary>Parses a filter; null or blank means "everything".</summary>
     public static IReadOnlyList<FilterClause> Parse(string? filter, Dialect dialect)
@@ -176,6 +204,9 @@ internal static class SearchFilter
     {
         if (clause.Comparator == NotEqualOrMissing) return actual is null || !Equals(actual, clause.Value);
         if (actual is null) return false;
+        // A multi-valued field (the datasets of a run) matches when one of its values does.
+        if (actual is IEnumerable<string> values) return values.Any(v => Compare(clause, v));
+        if (actual is Mlflow.Testing.Server.MetricValues numbers) return numbers.Values.Any(v => Compare(clause, v));
         switch (clause.Comparator)
         {
             case "IN": return ((IReadOnlyList<string>)clause.Value).Contains(Convert.ToString(actual, CultureInfo.InvariantCulture));
@@ -238,6 +269,12 @@ internal static class SearchFilter
         var allowed = numeric ? NumericComparators : StringComparators;
         if (!allowed.Contains(comparator))
         {
+            if (dialect.LoggedModelWording)
+            {
+                var expected = numeric ? "('=', '!=', '>', '>=', '<', '<=')" : "('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN')";
+                var prefix = kind switch { KeyKind.Metric => "metrics", KeyKind.Param => "params", KeyKind.Tag => "tags", _ => "attributes" };
+                throw MlflowError.InvalidParameter($"Invalid comparison operator for {prefix}.{key}: '{comparatorToken.Text}'. Expected one of {expected}.");
+            }
             if (kind == KeyKind.Attribute && dialect.RegistryWording)
                 throw MlflowError.InvalidParameter($"Invalid comparator for attribute: {comparatorToken.Text}");
             var set = numeric ? "'<=', '<', '>', '=', '!=', '>='" : "'=', '!=', 'LIKE', 'ILIKE'";
@@ -301,6 +338,7 @@ internal static class SearchFilter
             "param" or "params" or "parameter" or "parameters" => KeyKind.Param,
             "tag" or "tags" => KeyKind.Tag,
             "attribute" or "attributes" or "attr" or "run" => KeyKind.Attribute,
+            "dataset" or "datasets" when dialect.AllowDatasets => KeyKind.Dataset,
             _ => throw MlflowError.InvalidParameter($"Invalid entity type '{prefix}'. Valid values are ['metric', 'parameter', 'tag', 'attribute']"),
         };
         if (kind == KeyKind.Metric && !dialect.AllowMetrics || kind == KeyKind.Param && !dialect.AllowParams)
