@@ -37,6 +37,10 @@ namespace Mlflow.Generators.Planning
             ["deleteTraceTag"] = "DeleteTraceTagV2",
             ["getTraceInfoV3"] = "GetTraceInfo",
             ["getTraceInfo"] = "GetTraceInfoV2",
+            // Temporary (artifacts branch): the hand-written ListArtifactsAsync / ListLoggedModelArtifactsAsync
+            // (src/Mlflow.Client/Artifacts) take these names; the facade description marks them hand-written.
+            ["listArtifacts"] = "ListArtifactFiles",
+            ["listLoggedModelArtifacts"] = "ListLoggedModelArtifactFiles",
         };
 
         /// <summary>

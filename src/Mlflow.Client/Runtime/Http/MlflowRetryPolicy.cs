@@ -57,7 +57,16 @@ public static partial class MlflowRetryPolicy
 
         if (settings.Timeout != Timeout.InfiniteTimeSpan && settings.Timeout < MaxPollyTimeout)
         {
-            builder.AddTimeout(settings.Timeout);
+            // A request may carry its own attempt timeout (MlflowRequestOptions.AttemptTimeout), e.g. a streamed
+            // artifact upload whose length has nothing to do with the server's think time.
+            builder.AddTimeout(new TimeoutStrategyOptions
+            {
+                Timeout = settings.Timeout,
+                TimeoutGenerator = args => ValueTask.FromResult(
+                    args.Context.GetRequestMessage() is { } request && request.Options.TryGetValue(MlflowRequestOptions.AttemptTimeout, out var own)
+                        ? own
+                        : settings.Timeout),
+            });
         }
 
         return builder.Build();
@@ -143,6 +152,16 @@ internal static class MlflowRetryHandler
 {
     public static DelegatingHandler Create(MlflowSettings settings, TimeProvider timeProvider, ILogger? logger) =>
         new ResilienceHandler(MlflowRetryPolicy.CreatePipeline(settings, timeProvider, logger));
+}
+
+/// <summary>Per-request options understood by the SDK's HTTP pipeline (set them on <see cref="HttpRequestMessage.Options"/>).</summary>
+public static class MlflowRequestOptions
+{
+    /// <summary>
+    /// The timeout of one attempt of this request, replacing <see cref="MlflowSettings.Timeout"/>;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> disables it (the caller then bounds the request itself).
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeout = new("Mlflow.AttemptTimeout");
 }
 
 /// <summary>The HTTP statuses that count as success for the pipeline (2xx).</summary>
