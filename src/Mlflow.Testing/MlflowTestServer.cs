@@ -48,6 +48,9 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
     /// <summary>The spec operationIds this server implements (the others answer 501 NOT_IMPLEMENTED).</summary>
     public static IReadOnlyList<string> ImplementedOperations => OperationTable.ImplementedOperationIds;
 
+    /// <summary>Multipart artifact uploads created and neither completed nor aborted yet (0 when not started).</summary>
+    public int PendingMultipartUploads => app?.Services.GetRequiredService<MlflowOperations>().PendingMultipartUploads ?? 0;
+
     /// <summary>Every operationId of the spec the server routes (implemented or not).</summary>
     public static IReadOnlyList<string> AllOperations => OperationTable.AllOperationIds;
 
@@ -145,4 +148,25 @@ public sealed class MlflowTestServerOptions
 
     /// <summary>Optional logging (default: none).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// The default artifact root of new experiments (MLflow's <c>--default-artifact-root</c>): runs get
+    /// <c>&lt;root&gt;/&lt;experiment_id&gt;/&lt;run_id&gt;/artifacts</c>. Default <c>mlflow-artifacts:/</c> (the server's
+    /// proxy). With a store URI such as <c>s3://bucket/prefix</c> or <c>wasbs://container@account.blob.core.windows.net/path</c>,
+    /// clients write to the store directly, as with a real MLflow; this server does not read such stores itself.
+    /// </summary>
+    public string? ArtifactRoot { get; init; }
+
+    /// <summary>
+    /// A directory where the artifact proxy keeps its files (MLflow's <c>--artifacts-destination</c> for a local
+    /// path); default: memory.
+    /// </summary>
+    public string? ArtifactsDestination { get; init; }
+
+    /// <summary>
+    /// Whether the proxy's multipart routes (<c>/api/2.0/mlflow-artifacts/mpu/...</c>) accept uploads, handing out
+    /// part URLs on this server, as MLflow does with an S3-like destination. Default false: MLflow's answer with a
+    /// local destination, 501 "Multipart upload is not supported for the current artifact repository".
+    /// </summary>
+    public bool MultipartUpload { get; init; }
 }

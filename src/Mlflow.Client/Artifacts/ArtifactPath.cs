@@ -95,45 +95,28 @@ public static class ArtifactPath
     }
 
     /// <summary>
-    /// Why MLflow's tracking server would not keep <paramref name="path"/> as sent through its artifact proxy, or
-    /// <see langword="null"/> when it would. MLflow (<c>validate_path_is_safe</c>) decodes a path until it stops
-    /// changing and rebuilds it as a URL: it answers <c>Invalid path</c> for <c>#</c>, stores <c>pct%41.txt</c>
-    /// as <c>pctA.txt</c>, and drops a trailing <c>?</c> or <c>;</c>.
+    /// Why MLflow's tracking server would not keep <paramref name="path"/> (the full path below the proxy root) as
+    /// sent through its artifact proxy, or <see langword="null"/> when it would. MLflow (<c>validate_path_is_safe</c>)
+    /// decodes a path until it stops changing and rebuilds it as a URL each time: it answers <c>Invalid path</c> for
+    /// <c>#</c>, stores <c>pct%41.txt</c> as <c>pctA.txt</c>, drops a trailing <c>?</c> or <c>;</c>, and lower-cases
+    /// a leading <c>Name:</c> it takes for a URL scheme.
     /// </summary>
     /// <param name="path">A canonical path.</param>
     /// <returns>The reason, or <see langword="null"/>.</returns>
     public static string? ProxyProblem(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path.Contains('#', StringComparison.Ordinal))
+        var stored = MlflowPathRules.Validate(path);
+        if (stored is null)
         {
-            return "MLflow's artifact proxy refuses '#' in artifact paths (it answers 'Invalid path')";
+            return path.Contains('#', StringComparison.Ordinal)
+                ? "MLflow's artifact proxy refuses '#' in artifact paths (it answers 'Invalid path')"
+                : "MLflow's artifact proxy refuses this path (it answers 'Invalid path')";
         }
 
-        for (var i = 0; i + 2 < path.Length; i++)
-        {
-            if (path[i] == '%' && Uri.IsHexDigit(path[i + 1]) && Uri.IsHexDigit(path[i + 2]))
-            {
-                return $"MLflow's artifact proxy decodes '{path.Substring(i, 3)}' once more and would store the file under another name";
-            }
-        }
-
-        // Python's urlunparse(urlparse(p)) drops an empty query ('a?') and empty parameters of the last segment ('a;').
-        var query = path.IndexOf('?', StringComparison.Ordinal);
-        if (query == path.Length - 1)
-        {
-            return "MLflow's artifact proxy drops a trailing '?' from artifact paths";
-        }
-
-        var pathPart = query < 0 ? path : path[..query];
-        var lastSegment = pathPart[(pathPart.LastIndexOf('/') + 1)..];
-        var semicolon = lastSegment.IndexOf(';', StringComparison.Ordinal);
-        if (semicolon >= 0 && semicolon == lastSegment.Length - 1)
-        {
-            return "MLflow's artifact proxy drops a ';' that ends a file name";
-        }
-
-        return null;
+        return stored == path
+            ? null
+            : $"MLflow's artifact proxy would store it as '{stored}' (it decodes %XX sequences again and rebuilds the path as a URL)";
     }
 
     private static string? Problem(string path, bool allowTrailingSlash)

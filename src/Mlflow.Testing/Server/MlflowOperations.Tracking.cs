@@ -39,8 +39,9 @@ internal sealed partial class MlflowOperations
         clock = options.TimeProvider;
         this.http = http;
         this.webhooks = webhooks;
+        InitializeArtifacts(options);
         var now = Now();
-        experiments["0"] = new ExperimentEntity { Id = "0", Name = "Default", ArtifactLocation = "mlflow-artifacts:/0", CreationTime = now, LastUpdateTime = now };
+        experiments["0"] = new ExperimentEntity { Id = "0", Name = "Default", ArtifactLocation = DefaultArtifactLocation("0"), CreationTime = now, LastUpdateTime = now };
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -59,7 +60,7 @@ internal sealed partial class MlflowOperations
             {
                 Id = id,
                 Name = name,
-                ArtifactLocation = string.IsNullOrEmpty(body.Artifact_location) ? $"mlflow-artifacts:/{id}" : body.Artifact_location,
+                ArtifactLocation = string.IsNullOrEmpty(body.Artifact_location) ? DefaultArtifactLocation(id) : body.Artifact_location,
                 CreationTime = now,
                 LastUpdateTime = now,
             };
