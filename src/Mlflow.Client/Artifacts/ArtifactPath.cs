@@ -12,8 +12,8 @@ public static class ArtifactPath
 {
     /// <summary>
     /// Checks a relative artifact path and returns it in canonical form (no leading or trailing <c>/</c>).
-    /// Refused, with an <see cref="ArgumentException"/> naming the parameter: absolute paths (<c>/a</c>,
-    /// <c>C:/a</c>), <c>.</c> and <c>..</c> segments, empty segments (<c>a//b</c>), backslashes, control characters.
+    /// Refused, with an <see cref="ArgumentException"/> naming the parameter: absolute paths (<c>/a</c>, and
+    /// <c>C:/a</c> on Windows), <c>.</c> and <c>..</c> segments, empty segments (<c>a//b</c>), backslashes, control characters.
     /// Everything else (spaces, <c>#</c>, <c>?</c>, <c>%</c>, <c>+</c>, quotes, any Unicode) is a legal name.
     /// </summary>
     /// <param name="path">The path to check.</param>
@@ -114,9 +114,22 @@ public static class ArtifactPath
                 : "MLflow's artifact proxy refuses this path (it answers 'Invalid path')";
         }
 
-        return stored == path
-            ? null
-            : $"MLflow's artifact proxy would store it as '{stored}' (it decodes %XX sequences again and rebuilds the path as a URL)";
+        if (stored != path)
+        {
+            return $"MLflow's artifact proxy would store it as '{stored}' (it decodes %XX sequences again and rebuilds the path as a URL)";
+        }
+
+        // Its directories must survive the same rule, or listing them later lists something else ('dir;' lists its parent).
+        for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            var directory = path[..slash];
+            if (MlflowPathRules.Validate(directory) != directory)
+            {
+                return $"MLflow's artifact proxy would list the directory '{directory}' under another name";
+            }
+        }
+
+        return null;
     }
 
     private static string? Problem(string path, bool allowTrailingSlash)
@@ -128,7 +141,7 @@ public static class ArtifactPath
         }
 
         if (path[0] == '/') return "absolute paths are not allowed; give a path relative to the artifact root";
-        if (path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':' && (path.Length == 2 || path[2] == '/'))
+        if (OperatingSystem.IsWindows() && path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':' && (path.Length == 2 || path[2] == '/'))
         {
             return "drive-qualified paths are not allowed; give a path relative to the artifact root";
         }

@@ -275,7 +275,7 @@ public abstract class ArtifactRepository
     private async Task DownloadOneAsync(ArtifactInfo file, string localPath, ArtifactTransferTracker tracker, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(localPath)!);
-        var temporary = Path.Combine(Path.GetDirectoryName(localPath)!, $".{Path.GetFileName(localPath)}.{Guid.NewGuid():N}.partial");
+        var temporary = Path.Combine(Path.GetDirectoryName(localPath)!, $".mlflow-{Guid.NewGuid():N}.partial");
         var fileProgress = tracker.StartFile(file.Path, file.FileSize);
         try
         {

@@ -29,7 +29,7 @@ public sealed class LocalArtifactRepository : ArtifactRepository
         var target = LocalPath(upload.ArtifactPath);
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        var temporary = Path.Combine(directory, $".mlflow-{Guid.NewGuid():N}.partial");
         try
         {
             var source = upload.OpenRead();
@@ -99,7 +99,7 @@ public sealed class LocalArtifactRepository : ArtifactRepository
         return File.Exists(local) || Directory.Exists(local) ? local : null;
     }
 
-    private static bool IsPartial(string name) => name.StartsWith('.') && name.EndsWith(".partial", StringComparison.Ordinal);
+    private static bool IsPartial(string name) => name.StartsWith(".mlflow-", StringComparison.Ordinal) && name.EndsWith(".partial", StringComparison.Ordinal);
 
     private string LocalPath(string artifactPath) =>
         artifactPath.Length == 0 ? root : Path.Combine(root, artifactPath.Replace('/', Path.DirectorySeparatorChar));
