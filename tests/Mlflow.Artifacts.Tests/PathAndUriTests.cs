@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Mlflow.Artifacts;
+using Mlflow.Artifacts.Azure;
+using Mlflow.Artifacts.S3;
 
 namespace Mlflow.Artifacts.Tests;
 
@@ -135,5 +138,39 @@ public sealed class PathAndUriTests
         // The store packages are referenced by this test project: they are found without registration.
         Assert.Equal("S3ArtifactRepositoryProvider", registry.GetProvider("s3://bucket/x").GetType().Name);
         Assert.Equal("AzureBlobArtifactRepositoryProvider", registry.GetProvider("wasbs://c@a.blob.core.windows.net/x").GetType().Name);
+    }
+
+    [Fact]
+    public void Stores_register_through_dependency_injection_and_options()
+    {
+        var services = new ServiceCollection();
+        services.AddMlflowClient(o =>
+        {
+            o.TrackingUri = "http://127.0.0.1:5000";
+            o.EnvironmentSource = MlflowEnvironment.Empty;
+            o.Artifacts.MaxConcurrency = 3;
+        });
+        services.AddMlflowS3Artifacts(o => o.EndpointUrl = "http://127.0.0.1:9");
+        services.AddMlflowAzureArtifacts();
+        using var provider = services.BuildServiceProvider();
+        using var client = provider.GetRequiredService<MlflowClient>();
+        Assert.Equal(3, client.Settings.Artifacts.MaxConcurrency);
+        Assert.Equal(["AzureBlobArtifactRepositoryProvider", "S3ArtifactRepositoryProvider"], client.Settings.Artifacts.Repositories.Select(r => r.GetType().Name).Order());
+        Assert.Equal(["abfs", "abfss", "file", "http", "https", "mlflow-artifacts", "s3", "wasb", "wasbs"], client.ArtifactRepositories.Schemes);
+    }
+
+    [Fact]
+    public void Artifact_settings_come_from_mlflow_variables()
+    {
+        var settings = MlflowArtifactSettings.Resolve(null, MlflowEnvironment.FromDictionary(new Dictionary<string, string?>
+        {
+            ["MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD"] = "true",
+            ["MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE"] = "1048576",
+            ["MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE"] = "2097152",
+        }));
+        Assert.Equal((true, 1048576L, 2097152L), (settings.ProxyMultipartUpload, settings.MultipartUploadChunkSize, settings.MultipartUploadMinimumFileSize));
+        Assert.Equal((false, 10L * 1024 * 1024, 500L * 1024 * 1024), (MlflowArtifactSettings.Default.ProxyMultipartUpload, MlflowArtifactSettings.Default.MultipartUploadChunkSize, MlflowArtifactSettings.Default.MultipartUploadMinimumFileSize));
+        var bad = Assert.Throws<MlflowConfigurationException>(() => MlflowArtifactSettings.Resolve(null, MlflowEnvironment.FromDictionary(new Dictionary<string, string?> { ["MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE"] = "10MB" })));
+        Assert.Contains("MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE", bad.Message, StringComparison.Ordinal);
     }
 }

@@ -95,11 +95,11 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
         await mlflow.UploadArtifactAsync($"{root}/notes/summary.txt", new MemoryStream(Encoding.UTF8.GetBytes(text)));
         await mlflow.UploadArtifactAsync($"{root}/model/data/weights.bin", new MemoryStream([0, 1, 2, 3, 255]));
         var listed = new List<(string Path, bool Dir)>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId: runId))
+        await foreach (var file in mlflow.ListArtifactFilesAsync(runId: runId))
             listed.Add((file.Path!, file.IsDir ?? false));
         Assert.Equal([("model", true), ("notes", true)], listed.OrderBy(f => f.Path, StringComparer.Ordinal));
         var nested = new List<Models.FileInfo>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId: runId, path: "model/data"))
+        await foreach (var file in mlflow.ListArtifactFilesAsync(runId: runId, path: "model/data"))
             nested.Add(file);
         Assert.Equal("model/data/weights.bin", Assert.Single(nested).Path);
         Assert.Equal(5, nested[0].FileSize);
