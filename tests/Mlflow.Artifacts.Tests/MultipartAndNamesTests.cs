@@ -106,6 +106,15 @@ public sealed class MultipartAndNamesTests
         // The local store returns files in place when no destination is given (as MLflow does).
         var inPlace = await env.Client.DownloadArtifactsAsync(runId, "");
         Assert.StartsWith(root.Path, inPlace, StringComparison.Ordinal);
+
+        // A plain local path and a file: URI are artifact URIs too.
+        var source = Path.Combine(root.Path, "plain file.txt");
+        await File.WriteAllTextAsync(source, "local");
+        using var dst = new TempDir();
+        Assert.Equal(Path.Combine(dst.Path, "plain file.txt"), await env.Client.DownloadArtifactsAsync(artifactUri: source, dstPath: dst.Path));
+        using var dst2 = new TempDir();
+        var viaUri = await env.Client.DownloadArtifactsAsync(artifactUri: new Uri(source).AbsoluteUri, dstPath: dst2.Path);
+        Assert.Equal("local", await File.ReadAllTextAsync(viaUri));
     }
 
     [Fact]

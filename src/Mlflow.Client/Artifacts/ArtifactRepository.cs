@@ -267,6 +267,7 @@ public abstract class ArtifactRepository
             {
                 upload.Progress = tracker.StartFile(upload.ArtifactPath, upload.Length);
                 await UploadFileAsync(upload, token).ConfigureAwait(false);
+                upload.Progress.Set(upload.Length); // stored: every byte is there, whatever the store's last event said
                 upload.Progress.Complete();
             },
             cancellationToken).ConfigureAwait(false);

@@ -70,19 +70,33 @@ public sealed partial class MlflowClient
                 return (GetArtifactRepository(await GetLoggedModelArtifactUriAsync(artifactUri.ModelId!, cancellationToken).ConfigureAwait(false)), "");
             case ArtifactUriKind.RegisteredModel:
                 return (GetArtifactRepository(await GetModelVersionArtifactUriAsync(artifactUri, cancellationToken).ConfigureAwait(false)), artifactUri.Path);
+            case ArtifactUriKind.Local:
+            {
+                // A local file or directory: its parent is the root, its name the artifact (as MLflow splits it).
+                var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(artifactUri.LocalPath!));
+                var parent = Path.GetDirectoryName(full);
+                return parent is null
+                    ? (GetArtifactRepository(full), "")
+                    : (GetArtifactRepository(parent), ArtifactPath.Normalize(Path.GetFileName(full), nameof(artifactUri)));
+            }
+
             default:
-                // A store location: its parent is the root and its last segment the artifact, as MLflow splits it.
+            {
+                // A store location: its parent is the root and its last segment the artifact. Proxy URLs are
+                // percent-encoded; store keys (s3://, wasbs://, ...) are taken literally, as MLflow does.
                 var text = artifactUri.OriginalString;
                 var trimmed = text.TrimEnd('/');
                 var slash = trimmed.LastIndexOf('/');
-                var schemeEnd = artifactUri.Kind == ArtifactUriKind.Local ? -1 : text.IndexOf(':', StringComparison.Ordinal);
+                var schemeEnd = text.IndexOf(':', StringComparison.Ordinal);
                 if (slash <= schemeEnd + 2 || trimmed.Length < text.Length)
                 {
                     return (GetArtifactRepository(trimmed.Length == 0 ? text : trimmed), "");
                 }
 
-                var name = Uri.UnescapeDataString(trimmed[(slash + 1)..]);
+                var name = trimmed[(slash + 1)..];
+                if (artifactUri.Kind is ArtifactUriKind.MlflowArtifacts or ArtifactUriKind.Http) name = Uri.UnescapeDataString(name);
                 return (GetArtifactRepository(trimmed[..slash]), ArtifactPath.Normalize(name, nameof(artifactUri)));
+            }
         }
     }
 
