@@ -40,14 +40,10 @@ public static class QuickstartSample
         }
         await mlflow.LogBatchAsync(runId, metrics: [new Metric("accuracy", 0.93, step: 9), new Metric("f1", 0.91, step: 9)]);
 
-        // An artifact, uploaded through the tracking server's artifact proxy into the run's artifact folder.
-        var artifactRoot = run.Info.ArtifactUri.StartsWith("mlflow-artifacts:/", StringComparison.Ordinal)
-            ? run.Info.ArtifactUri["mlflow-artifacts:/".Length..]
-            : $"{experimentId}/{runId}/artifacts";
-        var notes = Encoding.UTF8.GetBytes($"Quickstart run {runId}: loss went from 1.0 to 0.1 in 10 epochs.\n");
-        await mlflow.ArtifactProxy.UploadArtifactAsync($"{artifactRoot}/notes/summary.txt", new MemoryStream(notes));
+        // An artifact, as Python's log_text: the run's artifact URI picks the store (here the server's artifact proxy).
+        await mlflow.LogTextAsync(runId, $"Quickstart run {runId}: loss went from 1.0 to 0.1 in 10 epochs.\n", "notes/summary.txt");
         var artifacts = new List<string>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId, "notes"))
+        foreach (var file in await mlflow.ListArtifactsAsync(runId, "notes"))
         {
             artifacts.Add($"{file.Path} ({file.FileSize} bytes)");
         }

@@ -53,6 +53,9 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
     /// <summary>The spec operationIds this server implements (the others answer 501 NOT_IMPLEMENTED).</summary>
     public static IReadOnlyList<string> ImplementedOperations => MlflowOperations.ImplementedOperationIds;
 
+    /// <summary>Multipart artifact uploads created and neither completed nor aborted yet (0 when not started).</summary>
+    public int PendingMultipartUploads => (app?.Services.GetRequiredService<MlflowOperationsBase>() as MlflowOperations)?.PendingMultipartUploads ?? 0;
+
     /// <summary>Every operationId of the spec the server routes (implemented or not).</summary>
     public static IReadOnlyList<string> AllOperations => MlflowOperations.AllOperationIds;
 
@@ -71,7 +74,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
     {
         if (app is not null) throw new InvalidOperationException("The server is already started.");
         var port = options.Port is > 0 ? options.Port.Value : lastPort;
-        var (store, artifacts) = OpenStorage(options.DataDirectory);
+        var (store, artifacts) = OpenStorage(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(MlflowTestServer).Assembly.GetName().Name,
@@ -154,12 +157,18 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
     /// <returns>A task that completes when the server has stopped.</returns>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private static (StateStore Store, IArtifactStorage Artifacts) OpenStorage(string? dataDirectory)
+    /// <summary>
+    /// The state store and the artifact proxy's files: SQLite and a folder under the data directory, else memory (the
+    /// proxy's files may go to <see cref="MlflowTestServerOptions.ArtifactsDestination"/> on their own).
+    /// </summary>
+    private static (StateStore Store, ArtifactStore Artifacts) OpenStorage(MlflowTestServerOptions options)
     {
-        if (string.IsNullOrEmpty(dataDirectory)) return (new MemoryStateStore(), new MemoryArtifactStorage());
-        Directory.CreateDirectory(dataDirectory);
-        var store = new SqliteStateStore(Path.Combine(dataDirectory, "mlflow.db"));
-        return (store, new DirectoryArtifactStorage(Path.Combine(dataDirectory, "artifacts")));
+        ArtifactStore artifacts = options.ArtifactsDestination is { Length: > 0 } destination
+            ? new DirectoryArtifactStore(destination)
+            : string.IsNullOrEmpty(options.DataDirectory) ? new InMemoryArtifactStore() : new DirectoryArtifactStore(Path.Combine(options.DataDirectory, "artifacts"));
+        if (string.IsNullOrEmpty(options.DataDirectory)) return (new MemoryStateStore(), artifacts);
+        Directory.CreateDirectory(options.DataDirectory);
+        return (new SqliteStateStore(Path.Combine(options.DataDirectory, "mlflow.db")), artifacts);
     }
 
     /// <summary>Stops the server synchronously.</summary>
@@ -202,6 +211,27 @@ public sealed class MlflowTestServerOptions
 
     /// <summary>Optional logging (default: none).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// The default artifact root of new experiments (MLflow's <c>--default-artifact-root</c>): runs get
+    /// <c>&lt;root&gt;/&lt;experiment_id&gt;/&lt;run_id&gt;/artifacts</c>. Default <c>mlflow-artifacts:/</c> (the server's
+    /// proxy). With a store URI such as <c>s3://bucket/prefix</c> or <c>wasbs://container@account.blob.core.windows.net/path</c>,
+    /// clients write to the store directly, as with a real MLflow; this server does not read such stores itself.
+    /// </summary>
+    public string? ArtifactRoot { get; init; }
+
+    /// <summary>
+    /// A directory where the artifact proxy keeps its files (MLflow's <c>--artifacts-destination</c> for a local
+    /// path); default: memory.
+    /// </summary>
+    public string? ArtifactsDestination { get; init; }
+
+    /// <summary>
+    /// Whether the proxy's multipart routes (<c>/api/2.0/mlflow-artifacts/mpu/...</c>) accept uploads, handing out
+    /// part URLs on this server, as MLflow does with an S3-like destination. Default false: MLflow's answer with a
+    /// local destination, 501 "Multipart upload is not supported for the current artifact repository".
+    /// </summary>
+    public bool MultipartUpload { get; init; }
 
     /// <summary>
     /// Where to keep the state (default: null, in memory). The directory holds <c>mlflow.db</c> (SQLite: experiments,

@@ -90,21 +90,29 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
         Assert.Equal(RunStatus.Killed, killed.Info.Status);
         Assert.NotNull(killed.Info.EndTime);
 
-        // Artifacts, through the proxy, under the run's artifact root (nested paths).
-        var root = run.Info.ArtifactUri["mlflow-artifacts:/".Length..];
+        // Artifacts as Python logs them: text and a local file, into the run's artifact store (here the proxy).
         var text = "loss went down\nünïcödé ✓\n";
-        await mlflow.ArtifactProxy.UploadArtifactAsync($"{root}/notes/summary.txt", new MemoryStream(Encoding.UTF8.GetBytes(text)));
-        await mlflow.ArtifactProxy.UploadArtifactAsync($"{root}/model/data/weights.bin", new MemoryStream([0, 1, 2, 3, 255]));
-        var listed = new List<(string Path, bool Dir)>();
-        await foreach (var file in mlflow.ListArtifactsAsync(runId))
-            listed.Add((file.Path, file.IsDir));
-        Assert.Equal([("model", true), ("notes", true)], listed.OrderBy(f => f.Path, StringComparer.Ordinal));
-        var nested = await mlflow.ListArtifactsAsync(runId, "model/data").ToListAsync();
-        Assert.Equal("model/data/weights.bin", Assert.Single(nested).Path);
-        Assert.Equal(5, nested[0].FileSize);
-        await using (var stream = await mlflow.ArtifactProxy.DownloadArtifactAsync($"{root}/notes/summary.txt"))
-        using (var reader = new StreamReader(stream, Encoding.UTF8))
-            Assert.Equal(text, await reader.ReadToEndAsync());
+        await mlflow.LogTextAsync(runId, text, "notes/summary.txt");
+        var local = Directory.CreateTempSubdirectory("contract-artifacts");
+        try
+        {
+            var weights = Path.Combine(local.FullName, "weights.bin");
+            await File.WriteAllBytesAsync(weights, [0, 1, 2, 3, 255]);
+            await mlflow.LogArtifactAsync(runId, weights, "model/data");
+            var listed = new List<(string Path, bool Dir)>();
+            foreach (var file in await mlflow.ListArtifactsAsync(runId))
+                listed.Add((file.Path, file.IsDirectory));
+            Assert.Equal([("model", true), ("notes", true)], listed.OrderBy(f => f.Path, StringComparer.Ordinal));
+            var nested = await mlflow.ListArtifactsAsync(runId, "model/data");
+            Assert.Equal("model/data/weights.bin", Assert.Single(nested).Path);
+            Assert.Equal(5, nested[0].FileSize);
+            var downloaded = await mlflow.DownloadArtifactsAsync(runId, "notes/summary.txt", Path.Combine(local.FullName, "out"));
+            Assert.Equal(text, await File.ReadAllTextAsync(downloaded, Encoding.UTF8));
+        }
+        finally
+        {
+            local.Delete(recursive: true);
+        }
 
         await mlflow.DeleteExperimentAsync(experimentId);
         Assert.Equal("deleted", (await mlflow.GetExperimentAsync(experimentId)).LifecycleStage);

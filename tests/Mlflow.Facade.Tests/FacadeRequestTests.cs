@@ -113,15 +113,16 @@ public sealed class FacadeRequestTests
     }
 
     [Fact]
-    public async Task Artifacts_upload_a_stream_and_download_a_stream()
+    public async Task Proxy_routes_upload_a_stream_and_download_a_stream_at_the_Kiota_level()
     {
         var upload = Exchange("0115");
         var download = Exchange("0123");
         var handler = new ReplayHandler().Expect(upload).Expect(download);
         using var client = Clients.Over(handler);
         const string path = "1/977a7df01a09461b8bbd890ce1ca605e/artifacts/notes/readme.txt";
-        await client.ArtifactProxy.UploadArtifactAsync(path, new MemoryStream(WireExchange.RawBytes(upload.Request)));
-        await using var stream = await client.ArtifactProxy.DownloadArtifactAsync(path);
+        var artifacts = client.Api.Api.V20.MlflowArtifacts.Artifacts[path];
+        await artifacts.PutAsync(new MemoryStream(WireExchange.RawBytes(upload.Request)));
+        await using var stream = (await artifacts.GetAsync())!;
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         AssertReplayed(handler);

@@ -79,6 +79,12 @@ public sealed class MlflowClientOptions
     /// <summary>Extra headers sent with every request. An <c>Authorization</c> entry counts as a credential.</summary>
     public Dictionary<string, string> DefaultHeaders { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Artifact settings: extra artifact stores (<c>s3://</c>, <c>wasbs://</c>, ... from the <c>Mlflow.Artifacts.*</c>
+    /// packages), multipart uploads through the tracking server, parallelism. Bound from the section <c>Mlflow:Artifacts</c>.
+    /// </summary>
+    public Mlflow.Artifacts.MlflowArtifactOptions Artifacts { get; set; } = new();
+
     /// <summary>Where environment variables are read from (default: the process environment). Use <see cref="MlflowEnvironment.Empty"/> to ignore them.</summary>
     public IMlflowEnvironment? EnvironmentSource { get; set; }
 

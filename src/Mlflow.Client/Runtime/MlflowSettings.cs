@@ -102,6 +102,12 @@ public sealed class MlflowSettings
     /// <summary>Extra headers sent with every request.</summary>
     public required IReadOnlyDictionary<string, string> DefaultHeaders { get; init; }
 
+    /// <summary>The environment the settings were resolved against (artifact stores read their own variables from it).</summary>
+    public IMlflowEnvironment Environment { get; init; } = MlflowEnvironment.Process;
+
+    /// <summary>Artifact transfer settings and the registered artifact stores.</summary>
+    public Mlflow.Artifacts.MlflowArtifactSettings Artifacts { get; init; } = Mlflow.Artifacts.MlflowArtifactSettings.Default;
+
     /// <summary>Resolves options against an environment; see <see cref="MlflowClientOptions"/> for the precedence.</summary>
     /// <param name="options">Explicit options.</param>
     /// <param name="environment">Environment variables.</param>
@@ -197,6 +203,8 @@ public sealed class MlflowSettings
             RetryDeadline = deadline,
             Workspace = workspace,
             DefaultHeaders = headers,
+            Environment = environment,
+            Artifacts = Mlflow.Artifacts.MlflowArtifactSettings.Resolve(options.Artifacts, environment),
         };
     }
 

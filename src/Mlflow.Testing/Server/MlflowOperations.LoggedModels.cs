@@ -167,14 +167,14 @@ internal sealed partial class MlflowOperations
         return Task.FromResult(new ActionResult<G.ListLoggedModelArtifactsResponse>(new G.ListLoggedModelArtifactsResponse
         {
             Root_uri = model.ArtifactUri,
-            Files = ListUnder(model.ArtifactUri, relative).Select(f => new G.ArtifactInfo { Path = f.Path, Is_dir = f.IsDir, File_size = f.Size }).ToList(),
+            Files = ListUnder(model.ArtifactUri, relative).Select(f => new G.ArtifactFileEntry { Path = f.Path, Is_dir = f.IsDir, File_size = f.Size }).ToList(),
         }));
     }
 
     public override Task<IActionResult> GetLoggedModelArtifactAsync(string model_id, string artifact_file_path)
     {
-        var root = ArtifactRoot(ReadNow(() => FindLoggedModel(model_id)).ArtifactUri);
-        return Raw(Download(root + "/" + NormalizeArtifactPath(artifact_file_path)));
+        var rootUri = ReadNow(() => FindLoggedModel(model_id)).ArtifactUri;
+        return Raw(DownloadUnder(rootUri, artifact_file_path));
     }
 
     /// <summary>

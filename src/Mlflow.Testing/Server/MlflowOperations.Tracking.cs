@@ -33,7 +33,7 @@ internal sealed partial class MlflowOperations
     {
         if (Experiments.Contains("0")) return;
         var now = Now();
-        Experiments.Add(new ExperimentEntity { Id = "0", Name = "Default", ArtifactLocation = "mlflow-artifacts:/0", CreationTime = now, LastUpdateTime = now });
+        Experiments.Add(new ExperimentEntity { Id = "0", Name = "Default", ArtifactLocation = DefaultArtifactLocation("0"), CreationTime = now, LastUpdateTime = now });
     }
 
     // ---------------------------------------------------------------- experiments
@@ -53,7 +53,7 @@ internal sealed partial class MlflowOperations
             {
                 Id = id,
                 Name = name,
-                ArtifactLocation = string.IsNullOrEmpty(body.Artifact_location) ? $"mlflow-artifacts:/{id}" : body.Artifact_location,
+                ArtifactLocation = string.IsNullOrEmpty(body.Artifact_location) ? DefaultArtifactLocation(id) : body.Artifact_location,
                 CreationTime = now,
                 LastUpdateTime = now,
             };

@@ -19,16 +19,17 @@ internal sealed partial class MlflowOperations : MlflowOperationsBase
     private readonly IHttpContextAccessor http;
     private readonly WebhookDispatcher webhooks;
     private readonly ServerState state;
-    private readonly IArtifactStorage artifacts;
+    private readonly ArtifactStore artifactStore;
     private readonly List<Action> afterCommit = [];
 
-    public MlflowOperations(MlflowTestServerOptions options, IHttpContextAccessor http, WebhookDispatcher webhooks, ServerState state, IArtifactStorage artifacts)
+    public MlflowOperations(MlflowTestServerOptions options, IHttpContextAccessor http, WebhookDispatcher webhooks, ServerState state, ArtifactStore artifacts)
     {
         clock = options.TimeProvider;
         this.http = http;
         this.webhooks = webhooks;
         this.state = state;
-        this.artifacts = artifacts;
+        artifactStore = artifacts;
+        InitializeArtifacts(options);
         Write(EnsureDefaultExperiment);
     }
 
