@@ -110,12 +110,15 @@ Task("PublicApi")
         var sarif = project.GetDirectory().Combine("obj").CombineWithFilePath("publicapi.sarif").FullPath;
         if (System.IO.File.Exists(sarif)) System.IO.File.Delete(sarif);
     }
-    DotNetBuild(solution, new DotNetBuildSettings
+    foreach (var project in projects)
     {
-        Configuration = configuration,
-        NoRestore = true,
-        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("MlflowPublicApiRefresh", "true").WithProperty("TreatWarningsAsErrors", "false"),
-    });
+        DotNetBuild(project.FullPath, new DotNetBuildSettings
+        {
+            Configuration = configuration,
+            NoRestore = true,
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("MlflowPublicApiRefresh", "true").WithProperty("TreatWarningsAsErrors", "false"),
+        });
+    }
     foreach (var project in projects)
     {
         var sarif = project.GetDirectory().Combine("obj").CombineWithFilePath("publicapi.sarif").FullPath;
