@@ -82,6 +82,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         var web = builder.Build();
         web.UseMiddleware<ErrorHandlingMiddleware>();
         web.UseMiddleware<SecurityMiddleware>();
+        web.UseMiddleware<OtlpIngestionMiddleware>();
         web.UseMiddleware<AjaxMirrorMiddleware>();
         web.UseMiddleware<CamelCaseRequestMiddleware>();
         web.UseRouting();
@@ -119,6 +120,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         json.WriteIndented = true;
         json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        json.Converters.Add(new UtcTimestampConverter());
         json.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections, LenientEnumConverter<RunStatus>.Apply } };
     }
 
@@ -145,4 +147,10 @@ public sealed class MlflowTestServerOptions
 
     /// <summary>Optional logging (default: none).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Whether <c>POST /v1/traces</c> stores spans (default). <see langword="false"/> reproduces an MLflow whose store
+    /// cannot log spans: the route answers 501 as MLflow does.
+    /// </summary>
+    public bool SupportsSpanLogging { get; init; } = true;
 }
