@@ -121,6 +121,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         json.WriteIndented = true;
         json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         json.Converters.Add(new UtcTimestampConverter());
+        json.MaxDepth = 512; // span attributes nest deeply as OTLP AnyValue (three levels per JSON level)
         json.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections, LenientEnumConverter<RunStatus>.Apply } };
     }
 

@@ -225,6 +225,8 @@ internal static class ChatJson
     {
         null => "",
         string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? "",
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
         _ => Value(result)?.ToJsonString() ?? "",
     };
 
