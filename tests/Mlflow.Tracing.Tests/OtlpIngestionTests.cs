@@ -62,7 +62,13 @@ public sealed class OtlpIngestionTests(ServerFixture fixture) : IClassFixture<Se
         var artifact = JsonNode.Parse(await http.GetStringAsync("/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-4e4b4e7790e74b5a9b8e29e17cb1e667"))!;
         var expected = JsonNode.Parse(Recorded("get-trace-artifact-ajax-v2").Response["raw_body"]!.GetValue<string>())!;
         Assert.True(JsonNode.DeepEquals(expected["spans"]![1]!["attributes"], artifact["spans"]![1]!["attributes"]), artifact["spans"]![1]!["attributes"]!.ToJsonString());
-        await fixture.Client.DeleteTracesAsync(experiment, traceIds: ["tr-4e4b4e7790e74b5a9b8e29e17cb1e667"]);
+        var artifactV3 = JsonNode.Parse(await http.GetStringAsync("/ajax-api/3.0/mlflow/get-trace-artifact?request_id=tr-4e4b4e7790e74b5a9b8e29e17cb1e667"))!;
+        Assert.True(JsonNode.DeepEquals(artifact, artifactV3));
+
+        // The v2 delete route removes it (the v3 one is what the client uses).
+        var delete = await http.PostAsync("/api/2.0/mlflow/traces/delete-traces", new StringContent(
+            $$"""{"experiment_id": "{{experiment}}", "request_ids": ["tr-4e4b4e7790e74b5a9b8e29e17cb1e667"]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal("{\n  \"traces_deleted\": 1\n}", (await delete.Content.ReadAsStringAsync()).ReplaceLineEndings("\n"));
     }
 
     [Fact]
