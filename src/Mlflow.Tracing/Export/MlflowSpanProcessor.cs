@@ -7,7 +7,8 @@ namespace Mlflow.Tracing;
 /// <summary>
 /// Runs before the exporting processor: tags every recorded span with its MLflow trace id
 /// (<c>mlflow.traceRequestId</c>, as MLflow's spans carry it), maps GenAI convention spans to MLflow's attributes
-/// (<see cref="GenAiSpanMapper"/>), and records each span's token usage for the trace-level sum.
+/// (<see cref="GenAiSpanMapper"/>), gives spans that ended without a status the status OK (as MLflow's spans end), and
+/// records each span's token usage for the trace-level sum.
 /// </summary>
 internal sealed class MlflowSpanProcessor(bool mapGenAiSpans) : BaseProcessor<Activity>
 {
@@ -26,6 +27,8 @@ internal sealed class MlflowSpanProcessor(bool mapGenAiSpans) : BaseProcessor<Ac
         try
         {
             if (mapGenAiSpans) GenAiSpanMapper.Map(data);
+            // MLflow's spans always end OK or ERROR; a span that ended without a status (other libraries' spans) is OK.
+            if (data.Status == ActivityStatusCode.Unset) data.SetStatus(ActivityStatusCode.Ok);
             if (data.Parent is null && data.ParentSpanId != default) return; // the trace's root is in another process
             var state = TraceRegistry.For(data);
             if (SpanValues.Parse(data.GetTagItem(MlflowSpanAttributes.ChatTokenUsage)) is JsonObject usage)
