@@ -44,12 +44,28 @@ internal sealed class MlflowOtlpHandler : DelegatingHandler
         LastStatus = 0;
         try
         {
-            var experiment = await experimentId(cancellationToken).ConfigureAwait(false);
+            string experiment;
+            try
+            {
+                experiment = await experimentId(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MlflowException e)
+            {
+                // The experiment could not be resolved: a failed export for OpenTelemetry, transient or not.
+                LastOutcome = e is MlflowTransportException || e.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError
+                    ? ExportOutcome.Transient
+                    : ExportOutcome.Permanent;
+                throw new HttpRequestException($"The MLflow experiment for traces could not be resolved: {e.Message}", e);
+            }
             await AddHeadersAsync(request, experiment, cancellationToken).ConfigureAwait(false);
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             LastStatus = (int)response.StatusCode;
             LastOutcome = response.IsSuccessStatusCode ? ExportOutcome.Success : IsTransient(response.StatusCode) ? ExportOutcome.Transient : ExportOutcome.Permanent;
             return response;
+        }
+        catch (HttpRequestException e) when (e.InnerException is MlflowException)
+        {
+            throw;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or MlflowTransportException
             || e is MlflowException { StatusCode: HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout })

@@ -65,7 +65,9 @@ internal sealed class MlflowTraceExporter : BaseExporter<Activity>
         try
         {
             var result = spanLoggingUnsupported ? ExportResult.Success : ExportSpans(spans);
-            if (options.LogTraceInfo)
+            // When the spans could not be sent (the server is unreachable), the trace info would not get through
+            // either: it is skipped rather than holding the export thread for the client's retries too.
+            if (options.LogTraceInfo && (result == ExportResult.Success || spanLoggingUnsupported))
             {
                 foreach (var root in spans.Where(IsLocalRoot))
                 {
