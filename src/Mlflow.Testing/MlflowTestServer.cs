@@ -18,7 +18,8 @@ namespace Mlflow.Testing;
 /// <summary>
 /// An in-process, in-memory, MLflow-compatible tracking server on 127.0.0.1 (a free port), for tests, samples and
 /// CI machines without Python. Routes and DTOs come from <c>spec/mlflow.openapi.json</c> (NSwag controller bases
-/// generated at build time); experiments, runs, metrics, registry, prompts, artifacts and webhooks are implemented
+/// generated at build time); experiments, runs, metrics, registry, prompts, artifacts, webhooks, traces (with OTLP
+/// ingestion at <c>/v1/traces</c>) and assessments are implemented
 /// (<see cref="ImplementedOperations"/>), every other operation of the spec answers 501 <c>NOT_IMPLEMENTED</c> with
 /// an MLflow error body.
 /// </summary>

@@ -142,3 +142,67 @@ public sealed class ExporterTests(ServerFixture fixture) : IClassFixture<ServerF
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>What the exporter sends on the wire: credentials and headers from the client options, on both paths.</summary>
+public sealed class ExporterWireTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private sealed class Recorder : DelegatingHandler
+    {
+        public Recorder() : base(new SocketsHttpHandler())
+        {
+        }
+
+        public System.Collections.Concurrent.ConcurrentQueue<(string Path, string? Authorization, string? Experiment, string? Custom, string? Agent, string? Type)> Requests { get; } = new();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Enqueue((
+                request.RequestUri!.AbsolutePath,
+                request.Headers.Authorization?.ToString(),
+                request.Headers.TryGetValues("x-mlflow-experiment-id", out var e) ? e.Single() : null,
+                request.Headers.TryGetValues("X-Team", out var c) ? c.Single() : null,
+                request.Headers.UserAgent.ToString(),
+                request.Content?.Headers.ContentType?.MediaType));
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            SendAsync(request, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task Spans_and_trace_info_carry_the_client_credentials_and_headers()
+    {
+        var recorder = new Recorder();
+        var options = ServerFixture.Options(fixture.Uri);
+        options.Token = "secret-token";
+        options.DefaultHeaders["X-Team"] = "search";
+        string traceId;
+        using (var provider = MlflowTracing.CreateTracerProvider(o =>
+        {
+            o.Client = options;
+            o.ExperimentName = ServerFixture.NewName("wire");
+            o.ExportProcessorType = ExportProcessorType.Simple;
+            o.PrimaryHandler = recorder;
+        }))
+        {
+            using (var span = MlflowTracing.StartSpan("wire", SpanType.Chain))
+            {
+                traceId = span.TraceId!;
+            }
+            provider.ForceFlush();
+        }
+        var trace = await fixture.WaitForTraceAsync(traceId, spans: 1);
+        var otlp = recorder.Requests.Single(r => r.Path == "/v1/traces");
+        Assert.Equal("Bearer secret-token", otlp.Authorization);
+        Assert.Equal(trace.ExperimentId, otlp.Experiment);
+        Assert.Equal("search", otlp.Custom);
+        Assert.Equal("application/x-protobuf", otlp.Type);
+        Assert.StartsWith("mlflow-dotnet-client/", otlp.Agent);
+        var info = recorder.Requests.Single(r => r.Path == "/api/3.0/mlflow/traces");
+        Assert.Equal("Bearer secret-token", info.Authorization);
+        Assert.Equal("search", info.Custom);
+        // The experiment was looked up by name, then created, before the first upload.
+        Assert.Equal(["/api/2.0/mlflow/experiments/get-by-name", "/api/2.0/mlflow/experiments/create", "/v1/traces", "/api/3.0/mlflow/traces"], recorder.Requests.Select(r => r.Path));
+    }
+}
