@@ -30,13 +30,14 @@ internal sealed class MlflowSpanProcessor(bool mapGenAiSpans) : BaseProcessor<Ac
             // MLflow's spans always end OK or ERROR; a span that ended without a status (other libraries' spans) is OK.
             if (data.Status == ActivityStatusCode.Unset) data.SetStatus(ActivityStatusCode.Ok);
             if (data.Parent is null && data.ParentSpanId != default) return; // the trace's root is in another process
-            var state = TraceRegistry.For(data);
-            if (SpanValues.Parse(data.GetTagItem(MlflowSpanAttributes.ChatTokenUsage)) is JsonObject usage)
+            if (data.GetTagItem(MlflowSpanAttributes.ChatTokenUsage) is { } tag && SpanValues.Parse(tag) is JsonObject usage)
             {
-                state.AddUsage(data.SpanId, data.ParentSpanId, Read(usage["input_tokens"]), Read(usage["output_tokens"]), Read(usage["total_tokens"]));
+                TraceRegistry.For(data).AddUsage(data.SpanId, data.ParentSpanId, Read(usage["input_tokens"]), Read(usage["output_tokens"]), Read(usage["total_tokens"]));
             }
-            else if (data.Parent is not null)
+            else if (data.Parent is not null && TraceRegistry.Find(TraceRegistry.Root(data)) is { } state)
             {
+                // Parent links matter only above a span with usage, and those spans end after it: a trace without
+                // usage so far gets no state at all.
                 state.RecordSpan(data.SpanId, data.ParentSpanId);
             }
         }
