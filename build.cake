@@ -107,6 +107,8 @@ Task("PublicApi")
     foreach (var project in projects)
     {
         System.IO.File.WriteAllText(project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, "#nullable enable\n");
+        var shipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Shipped.txt").FullPath;
+        if (!System.IO.File.Exists(shipped)) System.IO.File.WriteAllText(shipped, "#nullable enable\n");
         var sarif = project.GetDirectory().Combine("obj").CombineWithFilePath("publicapi.sarif").FullPath;
         if (System.IO.File.Exists(sarif)) System.IO.File.Delete(sarif);
     }

@@ -21,7 +21,8 @@ namespace Mlflow.Testing;
 /// <summary>
 /// An in-process MLflow-compatible tracking server on 127.0.0.1, for tests, samples and CI machines without Python.
 /// Routes and DTOs come from <c>spec/mlflow.openapi.json</c> (generated at build time); tracking, the registry,
-/// prompts, logged models, datasets, scorers, artifacts and webhooks are implemented
+/// prompts, logged models, datasets, scorers, artifacts, webhooks, traces (with OTLP ingestion at <c>/v1/traces</c>)
+/// and assessments are implemented
 /// (<see cref="ImplementedOperations"/>), every other operation of the spec answers 501 <c>NOT_IMPLEMENTED</c> with
 /// an MLflow error body. State is in memory unless <see cref="MlflowTestServerOptions.DataDirectory"/> is set, in
 /// which case it is kept in a SQLite file and artifact files there, and survives a stop and a restart.
@@ -117,6 +118,7 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         }
         web.UseMiddleware<ErrorHandlingMiddleware>();
         web.UseMiddleware<SecurityMiddleware>();
+        web.UseMiddleware<OtlpIngestionMiddleware>();
         web.UseMiddleware<AjaxMirrorMiddleware>();
         web.UseMiddleware<CamelCaseRequestMiddleware>();
         web.UseRouting();
@@ -185,6 +187,8 @@ public sealed class MlflowTestServer : IAsyncDisposable, IDisposable
         json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         json.WriteIndented = true;
         json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        json.Converters.Add(new UtcTimestampConverter());
+        json.MaxDepth = 512; // span attributes nest deeply as OTLP AnyValue (three levels per JSON level)
         json.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections, LenientEnumConverter<RunStatus>.Apply } };
     }
 
@@ -242,6 +246,12 @@ public sealed class MlflowTestServerOptions
 
     /// <summary>The loopback port to listen on (default: null, a free port chosen at the first start).</summary>
     public int? Port { get; init; }
+
+    /// <summary>
+    /// Whether <c>POST /v1/traces</c> stores spans (default). <see langword="false"/> reproduces an MLflow whose store
+    /// cannot log spans: the route answers 501 as MLflow does.
+    /// </summary>
+    public bool SupportsSpanLogging { get; init; } = true;
 }
 
 /// <summary>Lets MVC use the generated (internal) controller.</summary>

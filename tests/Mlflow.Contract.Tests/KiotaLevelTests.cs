@@ -52,7 +52,7 @@ public sealed class KiotaLevelTests
         Assert.Equal(version.Version, byAlias!.ModelVersion!.Version);
 
         // An operation the embedded server does not implement: 501 NOT_IMPLEMENTED, surfaced as an MlflowException.
-        var error = await Assert.ThrowsAnyAsync<MlflowException>(() => client.Api.Api.V30.Mlflow.Traces.Search.PostAsync(new Models.SearchTracesV3()));
+        var error = await Assert.ThrowsAnyAsync<MlflowException>(() => client.Api.Api.V30.Mlflow.Traces.Metrics.PostAsync(new Models.QueryTraceMetrics { ExperimentIds = ["0"] }));
         Assert.Equal("NOT_IMPLEMENTED", error.RawErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.NotImplemented, error.StatusCode);
 

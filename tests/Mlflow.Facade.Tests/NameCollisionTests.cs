@@ -12,7 +12,7 @@ namespace Mlflow.Facade.Tests;
 public sealed class NameCollisionTests
 {
     /// <summary>The SDK namespaces users import (see the README's namespace table).</summary>
-    internal static readonly string[] SdkNamespaces = ["Mlflow", "Mlflow.Client.Models", "Mlflow.Artifacts", "Mlflow.Webhooks"];
+    internal static readonly string[] SdkNamespaces = ["Mlflow", "Mlflow.Client.Models", "Mlflow.Artifacts", "Mlflow.Webhooks", "Mlflow.Tracing"];
 
     /// <summary>Implicit usings of Microsoft.NET.Sdk, Microsoft.NET.Sdk.Web and Microsoft.NET.Sdk.Worker, plus two common imports.</summary>
     private static readonly string[] FrameworkNamespaces =
@@ -26,7 +26,7 @@ public sealed class NameCollisionTests
     [Fact]
     public void Every_public_type_of_the_user_namespaces_compiles_unqualified()
     {
-        var types = new[] { typeof(MlflowClient).Assembly, typeof(Mlflow.Testing.MlflowTestServer).Assembly }
+        var types = new[] { typeof(MlflowClient).Assembly, typeof(Mlflow.Testing.MlflowTestServer).Assembly, typeof(Mlflow.Tracing.MlflowTracing).Assembly }
             .SelectMany(a => a.GetExportedTypes())
             .Where(t => !t.IsNested && SdkNamespaces.Contains(t.Namespace))
             .ToList();

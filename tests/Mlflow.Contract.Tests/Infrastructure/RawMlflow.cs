@@ -34,9 +34,10 @@ public sealed class RawMlflow : IDisposable
 
     public Task<RawAnswer> PatchAsync(string path, object body) => SendAsync(HttpMethod.Patch, path, body);
 
-    public async Task<RawAnswer> SendAsync(HttpMethod method, string pathAndQuery, object? body, string contentType = "application/json")
+    public async Task<RawAnswer> SendAsync(HttpMethod method, string pathAndQuery, object? body, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
         if (body is not null)
         {
             var bytes = body switch

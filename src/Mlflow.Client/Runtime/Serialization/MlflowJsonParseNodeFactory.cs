@@ -10,6 +10,9 @@ namespace Mlflow.Client.Serialization;
 /// </summary>
 internal sealed class MlflowJsonParseNodeFactory : IParseNodeFactory
 {
+    // Trace spans nest deeply: each JSON level of a span input is three levels of OTLP AnyValue in MLflow's answer.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 512 };
+
     /// <summary>The content type this factory reads.</summary>
     public string ValidContentType => "application/json";
 
@@ -17,7 +20,7 @@ internal sealed class MlflowJsonParseNodeFactory : IParseNodeFactory
     public async Task<IParseNode> GetRootParseNodeAsync(string? contentType, Stream content, CancellationToken cancellationToken = default)
     {
         Validate(contentType, content);
-        var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var document = await JsonDocument.ParseAsync(content, DocumentOptions, cancellationToken).ConfigureAwait(false);
         return new MlflowJsonParseNode(document.RootElement, document);
     }
 
