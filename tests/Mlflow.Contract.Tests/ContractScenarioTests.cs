@@ -106,7 +106,7 @@ public sealed class ContractScenarioTests : IClassFixture<TrackingServer>, IDisp
             var nested = await mlflow.ListArtifactsAsync(runId, "model/data");
             Assert.Equal("model/data/weights.bin", Assert.Single(nested).Path);
             Assert.Equal(5, nested[0].FileSize);
-            var downloaded = await mlflow.DownloadArtifactsAsync(runId, "notes/summary.txt", Path.Combine(local.FullName, "out"));
+            var downloaded = await mlflow.DownloadArtifactsAsync(runId, "notes/summary.txt", Directory.CreateDirectory(Path.Combine(local.FullName, "out")).FullName);
             Assert.Equal(text, await File.ReadAllTextAsync(downloaded, Encoding.UTF8));
         }
         finally

@@ -16,6 +16,7 @@ public sealed class PythonStyleSnippetTests
         var uri = await server.StartAsync();
         using var mlflow = new MlflowClient(new MlflowClientOptions { TrackingUri = uri.ToString() });
         var source = "mlflow-artifacts:/0/model";
+        await mlflow.CreateRegisteredModelAsync("churn");
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         // --- the snippet, as written in the issue ---

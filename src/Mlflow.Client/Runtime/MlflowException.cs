@@ -100,11 +100,16 @@ public class MlflowException : Exception
     /// <summary>The JSON error object when the body was JSON (MLflow's <c>{error_code, message, ...}</c> or FastAPI's <c>{detail}</c>).</summary>
     public JsonElement? ErrorJson { get; }
 
-    /// <summary>True when the error says the resource does not exist (<c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>, <c>ENDPOINT_NOT_FOUND</c> or HTTP 404).</summary>
+    /// <summary>
+    /// True when the error says the resource does not exist (<c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>,
+    /// <c>ENDPOINT_NOT_FOUND</c> or HTTP 404); false for <see cref="MlflowOperationNotSupportedException"/>, a missing
+    /// feature of the server rather than a missing resource.
+    /// </summary>
     public bool IsNotFound =>
-        this is MlflowNotFoundException
+        this is not MlflowOperationNotSupportedException
+        && (this is MlflowNotFoundException
         || StatusCode == HttpStatusCode.NotFound
-        || ErrorCode is MlflowErrorCode.ResourceDoesNotExist or MlflowErrorCode.NotFound or MlflowErrorCode.EndpointNotFound;
+        || ErrorCode is MlflowErrorCode.ResourceDoesNotExist or MlflowErrorCode.NotFound or MlflowErrorCode.EndpointNotFound);
 }
 
 /// <summary>The resource does not exist: <c>RESOURCE_DOES_NOT_EXIST</c>, <c>NOT_FOUND</c>, <c>ENDPOINT_NOT_FOUND</c>, or HTTP 404.</summary>

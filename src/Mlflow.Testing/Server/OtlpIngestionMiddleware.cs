@@ -84,7 +84,7 @@ internal sealed class OtlpIngestionMiddleware(RequestDelegate next)
             await DetailAsync(context, 501, "REST OTLP span logging is not supported by FileStore").ConfigureAwait(false);
             return;
         }
-        var operations = context.RequestServices.GetRequiredService<MlflowOperations>();
+        var operations = (MlflowOperations)context.RequestServices.GetRequiredService<Mlflow.Testing.Generated.MlflowOperationsBase>();
         var errors = new List<string>();
         foreach (var group in spans.GroupBy(s => Convert.ToHexStringLower(s.TraceId)))
         {

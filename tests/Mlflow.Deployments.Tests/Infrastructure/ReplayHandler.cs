@@ -60,6 +60,12 @@ public sealed class ReplayHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // A routing 404 makes the client ask GET /version (MlflowMissingRoute); not part of the replayed exchange.
+        if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith("/version", StringComparison.Ordinal))
+        {
+            return new HttpResponseMessage(System.Net.HttpStatusCode.NotFound) { RequestMessage = request };
+        }
+
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers)
         {
