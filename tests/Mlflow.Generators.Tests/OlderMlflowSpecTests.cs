@@ -38,8 +38,9 @@ public sealed class OlderMlflowSpecTests
     {
         var result = GeneratorHarness.RunSmall("mlflow-1x-style.openapi.json");
         var metric = result.File("Mlflow.Client.Models.Metric.g.cs");
-        Assert.Contains("public double? Value", metric, StringComparison.Ordinal);
-        Assert.Contains("public long? Timestamp", metric, StringComparison.Ordinal);
+        // Metric's fields are always written (x-mlflow-always-written): non-nullable numbers, not untyped unions.
+        Assert.Contains("public double Value {", metric, StringComparison.Ordinal);
+        Assert.Contains("public long Timestamp {", metric, StringComparison.Ordinal);
         var logMetric = result.File("Mlflow.Client.Models.LogMetric.g.cs");
         Assert.Contains("public long? Step", logMetric, StringComparison.Ordinal);
     }
