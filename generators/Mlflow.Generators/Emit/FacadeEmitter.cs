@@ -316,6 +316,12 @@ namespace Mlflow.Generators.Emit
             }
 
             var value = copies.TryGetValue(p.CsName, out var copy) ? copy : p.CsName;
+            if (p.AndClause != null)
+            {
+                w.Line(target + " = " + Support + ".And(" + value + ", " + Identifiers.Literal(p.AndClause) + ");");
+                return;
+            }
+
             if (p.Default == FacadeDefaultKind.NowMillis)
             {
                 w.Line(target + " = " + value + " ?? " + Support + ".NowMillis();");

@@ -49,7 +49,8 @@ namespace Mlflow.Generators.Model
     /// <param name="Default">What is sent when the caller leaves it out.</param>
     /// <param name="DefaultJson">For <see cref="FacadeDefaultKind.Constant"/>: the value as JSON (number, string, bool, enum wire name).</param>
     /// <param name="Doc">Documentation of this parameter for this method (overrides the docs file).</param>
-    internal sealed record FacadeParameterEntry(string Field, string? Name, bool Optional, FacadeConversion Conversion, FacadeDefaultKind Default, string? DefaultJson, string? Doc, SourcePosition Position);
+    /// <param name="AndClause">For a filter field: a clause the client always adds (<c>filter AND clause</c>), as Python's client does.</param>
+    internal sealed record FacadeParameterEntry(string Field, string? Name, bool Optional, FacadeConversion Conversion, FacadeDefaultKind Default, string? DefaultJson, string? Doc, SourcePosition Position, string? AndClause = null);
 
     /// <summary>One described facade method.</summary>
     /// <param name="OperationId">The spec operation it calls.</param>

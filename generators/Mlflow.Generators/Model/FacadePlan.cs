@@ -63,7 +63,8 @@ namespace Mlflow.Generators.Model
         string? DefaultMember,
         FacadePagingRole Role,
         FacadeCheck Check,
-        string Doc);
+        string Doc,
+        string? AndClause = null);
 
     /// <summary>How a facade method turns the Kiota answer into its result.</summary>
     internal enum FacadeResultKind

@@ -394,7 +394,7 @@ namespace Mlflow.Generators.Parser
                     name = null;
                 }
 
-                return new FacadeParameterEntry(field, name, o.GetBool("optional") || kind != FacadeDefaultKind.None, conversion, kind, json, o.GetString("doc"), position);
+                return new FacadeParameterEntry(field, name, o.GetBool("optional") || kind != FacadeDefaultKind.None, conversion, kind, json, o.GetString("doc"), position, o.GetString("and"));
             }
 
             Error(node, pointer, "a parameter is a string (field[?][=default][:dict][ as name]) or an object");

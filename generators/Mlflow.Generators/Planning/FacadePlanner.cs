@@ -529,7 +529,19 @@ namespace Mlflow.Generators.Planning
                 check = input.Type.Kind == UseKind.String ? (idLike ? FacadeCheck.NotNullOrEmpty : FacadeCheck.NotNull) : IsReference(input.Type) ? FacadeCheck.NotNull : FacadeCheck.None;
             }
 
-            return new FacadeParameterPlan(name, input.Type, !p.Optional, true, input.Target, input.Wire, input.Member, input.MemberPresence, p.Conversion, p.Default, p.DefaultJson, defaultMember, role, check, ParameterDoc(op, input, p, docs, role));
+            if (p.AndClause != null && input.Type.Kind != UseKind.String)
+            {
+                Error(DiagnosticDescriptors.FacadeUnknownFieldId, p.Position, "method " + entry.Name + ": 'and' needs a string (filter) field; '" + input.Wire + "' is not one");
+                return null;
+            }
+
+            var doc = ParameterDoc(op, input, p, docs, role);
+            if (p.AndClause != null)
+            {
+                doc += " The client adds `" + p.AndClause + "` to it, as MLflow's Python client does.";
+            }
+
+            return new FacadeParameterPlan(name, input.Type, !p.Optional, true, input.Target, input.Wire, input.Member, input.MemberPresence, p.Conversion, p.Default, p.DefaultJson, defaultMember, role, check, doc, p.AndClause);
         }
 
         private string ParameterDoc(OperationSpec op, Input input, FacadeParameterEntry p, FacadeOperationDoc? docs, FacadePagingRole role)

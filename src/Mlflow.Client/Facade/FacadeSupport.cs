@@ -37,6 +37,10 @@ internal static class FacadeSupport
         return list;
     }
 
+    /// <summary>A search filter with a clause the client always adds (<c>filter AND clause</c>, or the clause alone).</summary>
+    public static string And(string? filter, string clause) =>
+        string.IsNullOrWhiteSpace(filter) ? clause : filter + " AND " + clause; // MLflow filters only join with AND
+
     /// <summary>An empty token means "no more pages" on MLflow's wire.</summary>
     public static string? Token(string? token) => string.IsNullOrEmpty(token) ? null : token;
 
