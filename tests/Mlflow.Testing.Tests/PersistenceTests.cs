@@ -115,6 +115,62 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task Traces_their_spans_tags_and_assessments_survive_a_restart()
+    {
+        using var directory = new TempDirectory();
+        await using var server = new MlflowTestServer(new MlflowTestServerOptions { DataDirectory = directory.Path });
+        var uri = await server.StartAsync();
+        using var http = new TestHttp(uri);
+        var experiment = (string)(await http.Post("/api/2.0/mlflow/experiments/create", new { name = "traced" })).Ok()["experiment_id"]!;
+
+        // Spans through OTLP/JSON (as the tracing package sends them), then a tag and an assessment over REST.
+        const string OtelTraceId = "0af7651916cd43dd8448eb211c80319c";
+        using (var raw = new HttpClient { BaseAddress = uri })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/traces"))
+        {
+            request.Headers.Add("x-mlflow-experiment-id", experiment);
+            request.Content = new StringContent($$$"""
+                {"resourceSpans": [{"scopeSpans": [{"spans": [
+                  {"traceId": "{{{OtelTraceId}}}", "spanId": "b7ad6b7169203331", "name": "answer", "kind": "SPAN_KIND_INTERNAL",
+                   "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000250000000",
+                   "attributes": [{"key": "mlflow.spanType", "value": {"stringValue": "\"CHAIN\""}},
+                                  {"key": "mlflow.spanInputs", "value": {"stringValue": "{\"question\": \"why?\"}"}}],
+                   "status": {"code": "STATUS_CODE_OK"}}]}]}]}
+                """, Encoding.UTF8, "application/json");
+            Assert.True((await raw.SendAsync(request)).IsSuccessStatusCode);
+        }
+        var traceId = "tr-" + OtelTraceId;
+        (await http.Patch($"/api/3.0/mlflow/traces/{traceId}/tags", new { key = "reviewed", value = "yes" })).Ok();
+        var assessment = (string)(await http.Post($"/api/3.0/mlflow/traces/{traceId}/assessments", new
+        {
+            assessment = new
+            {
+                assessment_name = "correct",
+                trace_id = traceId,
+                source = new { source_type = "HUMAN", source_id = "me" },
+                feedback = new { value = true },
+            },
+        })).Ok()["assessment"]!["assessment_id"]!;
+        var before = (await http.Get($"/api/3.0/mlflow/traces/get?trace_id={traceId}")).Ok().ToJsonString();
+        Assert.Contains("\"reviewed\"", before);
+        Assert.Contains(assessment, before);
+        Assert.Contains("answer", before);
+
+        await server.StopAsync();
+        await using var next = new MlflowTestServer(new MlflowTestServerOptions { DataDirectory = directory.Path, Port = uri.Port });
+        Assert.Equal(uri, await next.StartAsync());
+        Assert.Equal(before, (await http.Get($"/api/3.0/mlflow/traces/get?trace_id={traceId}")).Ok().ToJsonString());
+        var found = (await http.Post("/api/3.0/mlflow/traces/search", new { locations = new[] { new { type = "MLFLOW_EXPERIMENT", mlflow_experiment = new { experiment_id = experiment } } } })).Ok();
+        Assert.Equal(traceId, (string?)found["traces"]![0]!["trace_id"]);
+
+        // Deleting after the restart is kept too.
+        (await http.Post("/api/3.0/mlflow/traces/delete-traces", new { experiment_id = experiment, request_ids = new[] { traceId } })).Ok();
+        await next.StopAsync();
+        await next.StartAsync();
+        Assert.Equal(404, (await http.Get($"/api/3.0/mlflow/traces/get?trace_id={traceId}")).Status);
+    }
+
+    [Fact]
     public async Task A_second_server_on_a_data_directory_in_use_fails_to_start_with_a_clear_error()
     {
         using var directory = new TempDirectory();

@@ -15,10 +15,10 @@ namespace Mlflow.Testing.Server;
 internal sealed partial class MlflowOperations
 {
     // The operations (overrides of the generated base); each runs its handler below under the state lock.
-    public override Task<ActionResult<G.CreateAssessmentResponse>> CreateAssessmentAsync(G.CreateAssessment body, string trace_id) => Task.FromResult(new ActionResult<G.CreateAssessmentResponse>(CreateAssessmentCore(body, trace_id)));
-    public override Task<ActionResult<G.GetAssessmentRequestResponse>> GetAssessmentAsync(string trace_id, string assessment_id) => Task.FromResult(new ActionResult<G.GetAssessmentRequestResponse>(GetAssessmentCore(trace_id, assessment_id)));
-    public override Task<ActionResult<G.UpdateAssessmentResponse>> UpdateAssessmentAsync(G.UpdateAssessment body, string trace_id, string assessment_id) => Task.FromResult(new ActionResult<G.UpdateAssessmentResponse>(UpdateAssessmentCore(body, trace_id, assessment_id)));
-    public override Task<ActionResult<G.DeleteAssessmentResponse>> DeleteAssessmentAsync(G.DeleteAssessment? body, string trace_id, string assessment_id) => Task.FromResult(new ActionResult<G.DeleteAssessmentResponse>(DeleteAssessmentCore(body, trace_id, assessment_id)));
+    public override Task<ActionResult<G.CreateAssessmentResponse>> CreateAssessmentAsync(G.CreateAssessment body, string trace_id) => Write(() => CreateAssessmentCore(body, trace_id));
+    public override Task<ActionResult<G.GetAssessmentRequestResponse>> GetAssessmentAsync(string trace_id, string assessment_id) => Read(() => GetAssessmentCore(trace_id, assessment_id));
+    public override Task<ActionResult<G.UpdateAssessmentResponse>> UpdateAssessmentAsync(G.UpdateAssessment body, string trace_id, string assessment_id) => Write(() => UpdateAssessmentCore(body, trace_id, assessment_id));
+    public override Task<ActionResult<G.DeleteAssessmentResponse>> DeleteAssessmentAsync(G.DeleteAssessment? body, string trace_id, string assessment_id) => Write(() => DeleteAssessmentCore(body, trace_id, assessment_id));
 
     private static readonly JsonElement NullElement = JsonDocument.Parse("null").RootElement;
 

@@ -17,33 +17,35 @@ namespace Mlflow.Testing.Server;
 internal sealed partial class MlflowOperations
 {
     // The operations (overrides of the generated base); each runs its handler below under the state lock.
-    public override Task<ActionResult<G.StartTraceV3Response>> StartTraceV3Async(G.StartTraceV3 body) => Task.FromResult(new ActionResult<G.StartTraceV3Response>(StartTraceV3Core(body)));
-    public override Task<ActionResult<G.GetTraceInfoV3Response>> GetTraceInfoV3Async(string trace_id) => Task.FromResult(new ActionResult<G.GetTraceInfoV3Response>(GetTraceInfoV3Core(trace_id)));
-    public override Task<ActionResult<G.GetTraceResponse>> GetTraceAsync(string trace_id, bool? allow_partial) => Task.FromResult(new ActionResult<G.GetTraceResponse>(GetTraceCore(trace_id, allow_partial)));
-    public override Task<ActionResult<G.BatchGetTracesResponse>> BatchGetTracesAsync(IEnumerable<string>? trace_ids) => Task.FromResult(new ActionResult<G.BatchGetTracesResponse>(BatchGetTracesCore(trace_ids)));
-    public override Task<ActionResult<G.BatchGetTraceInfosResponse>> BatchGetTraceInfosAsync(G.BatchGetTraceInfos? body) => Task.FromResult(new ActionResult<G.BatchGetTraceInfosResponse>(BatchGetTraceInfosCore(body)));
-    public override Task<ActionResult<G.SearchTracesV3Response>> SearchTracesV3Async(G.SearchTracesV3? body) => Task.FromResult(new ActionResult<G.SearchTracesV3Response>(SearchTracesV3Core(body)));
-    public override Task<ActionResult<G.SetTraceTagV3Response>> SetTraceTagV3Async(G.SetTraceTagV3? body, string trace_id) => Task.FromResult(new ActionResult<G.SetTraceTagV3Response>(SetTraceTagV3Core(body, trace_id)));
-    public override Task<ActionResult<G.DeleteTraceTagV3Response>> DeleteTraceTagV3Async(G.DeleteTraceTagV3? body, string trace_id) => Task.FromResult(new ActionResult<G.DeleteTraceTagV3Response>(DeleteTraceTagV3Core(body, trace_id)));
-    public override Task<ActionResult<G.DeleteTracesV3Response>> DeleteTracesV3Async(G.DeleteTracesV3 body) => Task.FromResult(new ActionResult<G.DeleteTracesV3Response>(DeleteTracesV3Core(body)));
-    public override Task<ActionResult<G.LinkTracesToRunResponse>> LinkTracesToRunAsync(G.LinkTracesToRun body) => Task.FromResult(new ActionResult<G.LinkTracesToRunResponse>(LinkTracesToRunCore(body)));
+    public override Task<ActionResult<G.StartTraceV3Response>> StartTraceV3Async(G.StartTraceV3 body) => Write(() => StartTraceV3Core(body));
+    public override Task<ActionResult<G.GetTraceInfoV3Response>> GetTraceInfoV3Async(string trace_id) => Read(() => GetTraceInfoV3Core(trace_id));
+    public override Task<ActionResult<G.GetTraceResponse>> GetTraceAsync(string trace_id, bool? allow_partial) => Read(() => GetTraceCore(trace_id, allow_partial));
+    public override Task<ActionResult<G.BatchGetTracesResponse>> BatchGetTracesAsync(IEnumerable<string>? trace_ids) => Read(() => BatchGetTracesCore(trace_ids));
+    public override Task<ActionResult<G.BatchGetTraceInfosResponse>> BatchGetTraceInfosAsync(G.BatchGetTraceInfos? body) => Read(() => BatchGetTraceInfosCore(body));
+    public override Task<ActionResult<G.SearchTracesV3Response>> SearchTracesV3Async(G.SearchTracesV3? body) => Read(() => SearchTracesV3Core(body));
+    public override Task<ActionResult<G.SetTraceTagV3Response>> SetTraceTagV3Async(G.SetTraceTagV3? body, string trace_id) => Write(() => SetTraceTagV3Core(body, trace_id));
+    public override Task<ActionResult<G.DeleteTraceTagV3Response>> DeleteTraceTagV3Async(G.DeleteTraceTagV3? body, string trace_id) => Write(() => DeleteTraceTagV3Core(body, trace_id));
+    public override Task<ActionResult<G.DeleteTracesV3Response>> DeleteTracesV3Async(G.DeleteTracesV3 body) => Write(() => DeleteTracesV3Core(body));
+    public override Task<ActionResult<G.LinkTracesToRunResponse>> LinkTracesToRunAsync(G.LinkTracesToRun body) => Write(() => LinkTracesToRunCore(body));
     public override Task<IActionResult> ExportOtlpTracesAsync(string x_mlflow_experiment_id, string? content_Encoding, G.OtlpExportTraceServiceRequest body) => Task.FromResult(ExportOtlpTracesCore(x_mlflow_experiment_id, content_Encoding, body));
     public override Task<IActionResult> GetTraceArtifactAsync(string request_id, string? path) => Task.FromResult(GetTraceArtifactCore(request_id, path));
     public override Task<IActionResult> GetTraceArtifactV3Async(string request_id, string? path) => Task.FromResult(GetTraceArtifactV3Core(request_id, path));
-    public override Task<ActionResult<G.StartTraceResponse>> StartTraceAsync(G.StartTrace? body) => Task.FromResult(new ActionResult<G.StartTraceResponse>(StartTraceCore(body)));
-    public override Task<ActionResult<G.EndTraceResponse>> EndTraceAsync(G.EndTrace? body, string request_id) => Task.FromResult(new ActionResult<G.EndTraceResponse>(EndTraceCore(body, request_id)));
-    public override Task<ActionResult<G.GetTraceInfoResponse>> GetTraceInfoAsync(string request_id) => Task.FromResult(new ActionResult<G.GetTraceInfoResponse>(GetTraceInfoCore(request_id)));
-    public override Task<ActionResult<G.SearchTracesResponse>> SearchTracesAsync(IEnumerable<string>? experiment_ids, string? filter, int? max_results, IEnumerable<string>? order_by, string? page_token) => Task.FromResult(new ActionResult<G.SearchTracesResponse>(SearchTracesCore(experiment_ids, filter, max_results, order_by, page_token)));
-    public override Task<ActionResult<G.SetTraceTagResponse>> SetTraceTagAsync(G.SetTraceTag? body, string request_id) => Task.FromResult(new ActionResult<G.SetTraceTagResponse>(SetTraceTagCore(body, request_id)));
-    public override Task<ActionResult<G.DeleteTraceTagResponse>> DeleteTraceTagAsync(G.DeleteTraceTag? body, string request_id) => Task.FromResult(new ActionResult<G.DeleteTraceTagResponse>(DeleteTraceTagCore(body, request_id)));
-    public override Task<ActionResult<G.DeleteTracesResponse>> DeleteTracesAsync(G.DeleteTraces body) => Task.FromResult(new ActionResult<G.DeleteTracesResponse>(DeleteTracesCore(body)));
+    public override Task<ActionResult<G.StartTraceResponse>> StartTraceAsync(G.StartTrace? body) => Write(() => StartTraceCore(body));
+    public override Task<ActionResult<G.EndTraceResponse>> EndTraceAsync(G.EndTrace? body, string request_id) => Write(() => EndTraceCore(body, request_id));
+    public override Task<ActionResult<G.GetTraceInfoResponse>> GetTraceInfoAsync(string request_id) => Read(() => GetTraceInfoCore(request_id));
+    public override Task<ActionResult<G.SearchTracesResponse>> SearchTracesAsync(IEnumerable<string>? experiment_ids, string? filter, int? max_results, IEnumerable<string>? order_by, string? page_token) => Read(() => SearchTracesCore(experiment_ids, filter, max_results, order_by, page_token));
+    public override Task<ActionResult<G.SetTraceTagResponse>> SetTraceTagAsync(G.SetTraceTag? body, string request_id) => Write(() => SetTraceTagCore(body, request_id));
+    public override Task<ActionResult<G.DeleteTraceTagResponse>> DeleteTraceTagAsync(G.DeleteTraceTag? body, string request_id) => Write(() => DeleteTraceTagCore(body, request_id));
+    public override Task<ActionResult<G.DeleteTracesResponse>> DeleteTracesAsync(G.DeleteTraces body) => Write(() => DeleteTracesCore(body));
 
     /// <summary>MLflow OSS keeps request/response previews to 1000 characters.</summary>
     private const int PreviewMaxLength = 1000;
     private const int MaxTracesPerSearch = 500;
     private const int MaxTracesToLinkToRun = 100;
 
-    private readonly ITraceStore traces = new InMemoryTraceStore();
+    private ITraceStore? traceStore;
+
+    private ITraceStore traces => traceStore ??= new DocumentTraceStore(state);
 
     // ---------------------------------------------------------------- OTLP ingestion
 
@@ -53,7 +55,9 @@ internal sealed partial class MlflowOperations
     /// info was finalized by <c>StartTraceV3</c>, its times, state, previews, token usage, session, user and
     /// <c>mlflow.traceTag.*</c> tags are derived from the spans.
     /// </summary>
-    internal void LogSpans(string experimentId, IReadOnlyList<SpanRecord> spans)
+    internal void LogSpans(string experimentId, IReadOnlyList<SpanRecord> spans) => Write(() => LogSpansCore(experimentId, spans));
+
+    private void LogSpansCore(string experimentId, IReadOnlyList<SpanRecord> spans)
     {
         lock (state.Gate)
         {

@@ -4,9 +4,8 @@ using System.Text.Json.Nodes;
 namespace Mlflow.Testing.Store;
 
 /// <summary>
-/// Where the embedded server keeps traces, their spans and their assessments. In memory today
-/// (<see cref="InMemoryTraceStore"/>); small on purpose so that a persistent store can replace it. Callers hold the
-/// server's lock while they use it, so implementations need no locking of their own.
+/// Where the embedded server keeps traces, their spans and their assessments (see <see cref="DocumentTraceStore"/>).
+/// Callers hold the server's lock while they use it, so implementations need no locking of their own.
 /// </summary>
 internal interface ITraceStore
 {
@@ -23,26 +22,48 @@ internal interface ITraceStore
     bool Remove(string traceId);
 }
 
-/// <summary>The in-memory <see cref="ITraceStore"/>.</summary>
-internal sealed class InMemoryTraceStore : ITraceStore
+/// <summary>
+/// The <see cref="ITraceStore"/> on the server's state: one document per trace (its info, spans and assessments), so
+/// traces live in memory and, with a data directory, in its database like every other entity. A trace handed out by
+/// <see cref="Find"/> is recorded as changed (handlers change traces in place), so the next commit writes it.
+/// </summary>
+internal sealed class DocumentTraceStore(ServerState state) : ITraceStore
 {
-    private readonly Dictionary<string, TraceRecord> traces = new(StringComparer.Ordinal);
-    private readonly List<TraceRecord> order = [];
+    private List<TraceRecord>? order;
 
-    public IEnumerable<TraceRecord> All => order;
+    private DocumentSet<TraceRecord> Documents => state.Documents<TraceRecord>("trace", t => t.TraceId, set =>
+        order = [.. set.Values.OrderBy(t => t.RequestTimeMs).ThenBy(t => t.TraceId, StringComparer.Ordinal)]);
 
-    public TraceRecord? Find(string traceId) => traces.GetValueOrDefault(traceId);
+    private List<TraceRecord> Order
+    {
+        get
+        {
+            _ = Documents;
+            return order ??= [];
+        }
+    }
+
+    public IEnumerable<TraceRecord> All => Order;
+
+    public TraceRecord? Find(string traceId)
+    {
+        var trace = Documents.Find(traceId);
+        if (trace is not null) Documents.Touch(trace);
+        return trace;
+    }
 
     public void Add(TraceRecord trace)
     {
-        traces.Add(trace.TraceId, trace);
-        order.Add(trace);
+        Documents.Add(trace);
+        Order.Add(trace);
     }
 
     public bool Remove(string traceId)
     {
-        if (!traces.Remove(traceId, out var trace)) return false;
-        order.Remove(trace);
+        var trace = Documents.Find(traceId);
+        if (trace is null) return false;
+        Documents.Remove(traceId);
+        Order.Remove(trace);
         return true;
     }
 }
@@ -63,12 +84,12 @@ internal sealed class TraceRecord
     public string? ResponsePreview { get; set; }
     public string? Request { get; set; }
     public string? Response { get; set; }
-    public TagMap Metadata { get; } = new();
-    public TagMap Tags { get; } = new();
-    public List<SpanRecord> Spans { get; } = [];
-    public List<AssessmentRecord> Assessments { get; } = [];
+    public TagMap Metadata { get; init; } = new();
+    public TagMap Tags { get; init; } = new();
+    public List<SpanRecord> Spans { get; init; } = [];
+    public List<AssessmentRecord> Assessments { get; init; } = [];
     /// <summary>Runs linked by <c>link-to-run</c> (MLflow keeps them as entity associations, not as metadata).</summary>
-    public HashSet<string> LinkedRunIds { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> LinkedRunIds { get; init; } = new(StringComparer.Ordinal);
     /// <summary>Whether the trace was created by the v2 API (<c>StartTrace</c>), whose ids carry no <c>tr-</c> prefix.</summary>
     public bool IsV2 { get; init; }
 }
@@ -86,8 +107,8 @@ internal sealed class SpanRecord
     public string? TraceState { get; init; }
     public long StartTimeUnixNano { get; init; }
     public long EndTimeUnixNano { get; init; }
-    public List<KeyValuePair<string, string>> Attributes { get; } = [];
-    public List<SpanEventRecord> Events { get; } = [];
+    public List<KeyValuePair<string, string>> Attributes { get; init; } = [];
+    public List<SpanEventRecord> Events { get; init; } = [];
     public int StatusCode { get; init; }
     public string? StatusMessage { get; init; }
 
@@ -138,7 +159,7 @@ internal sealed class AssessmentRecord
     public string? ErrorMessage { get; set; }
     public string? ErrorStackTrace { get; set; }
     public string? Rationale { get; set; }
-    public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.Ordinal);
     public string? Overrides { get; set; }
     public bool Valid { get; set; } = true;
 }
