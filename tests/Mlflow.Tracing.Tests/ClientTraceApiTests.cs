@@ -120,4 +120,30 @@ public sealed class ClientTraceApiTests(ServerFixture fixture) : IClassFixture<S
         var tooMany = await Assert.ThrowsAsync<MlflowBadRequestException>(() => client.Api.Api.V20.Mlflow.Traces.LinkToRun.PostAsync(new LinkTracesToRun { RunId = "run", TraceIds = Enumerable.Range(0, 101).Select(i => $"tr-{i}").ToList() }));
         Assert.Contains("Cannot link more than 100 traces", tooMany.Message);
     }
+
+    [Fact]
+    public async Task Search_by_logged_model_finds_the_traces_linked_to_it_as_Python_does()
+    {
+        var name = ServerFixture.NewName("by-model");
+        string linkedId;
+        using (var provider = fixture.Provider(name))
+        {
+            using (var linked = MlflowTracing.StartSpan("linked", SpanType.Chain))
+            {
+                linkedId = linked.TraceId!;
+                MlflowTracing.LinkCurrentTrace(modelId: "m-0123456789abcdef");
+            }
+            using (MlflowTracing.StartSpan("other", SpanType.Chain))
+            {
+            }
+            provider.ForceFlush();
+        }
+        var experiment = await fixture.ExperimentIdAsync(name);
+        Assert.Equal(2, (await fixture.Client.SearchTracesAsync([experiment]).ToListAsync()).Count);
+        var found = await fixture.Client.SearchTracesAsync([experiment], modelId: "m-0123456789abcdef").ToListAsync();
+        Assert.Equal(linkedId, Assert.Single(found).TraceId);
+        // Python refuses a model id together with a filter; so does the client, before anything is sent.
+        var error = Assert.Throws<ArgumentException>(() => fixture.Client.SearchTracesAsync([experiment], "trace.status = 'OK'", modelId: "m-1"));
+        Assert.Equal("modelId", error.ParamName);
+    }
 }

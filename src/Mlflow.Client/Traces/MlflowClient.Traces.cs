@@ -50,17 +50,25 @@ public sealed partial class MlflowClient
     /// <param name="pageToken">The page to start from (a token of an earlier page), or null for the first.</param>
     /// <param name="runId">Only traces created under or linked to this run.</param>
     /// <param name="includeSpans">Whether to fetch the spans (one batch call per page).</param>
+    /// <param name="modelId">Only traces of this logged model (the <c>mlflow.modelId</c> request metadata); not together with <paramref name="filterString"/>, as in Python.</param>
     /// <param name="cancellationToken">Cancels the requests (combined with the enumeration's token).</param>
     /// <returns>The traces, as a pageable sequence.</returns>
-    /// <exception cref="ArgumentException">No experiment id, or an empty one; nothing is sent.</exception>
+    /// <exception cref="ArgumentException">No experiment id, or an empty one, or both a model id and a filter; nothing is sent.</exception>
     public MlflowPageable<MlflowTrace> SearchTracesAsync(
         IEnumerable<string> experimentIds, string? filterString = null, int? maxResults = 100, IEnumerable<string>? orderBy = null,
-        string? pageToken = null, string? runId = null, bool includeSpans = true, CancellationToken cancellationToken = default)
+        string? pageToken = null, string? runId = null, bool includeSpans = true, string? modelId = null, CancellationToken cancellationToken = default)
     {
         var ids = CheckExperimentIds(experimentIds);
         if (maxResults is < 1) throw new ArgumentOutOfRangeException(nameof(maxResults), maxResults, "maxResults must be positive.");
         var order = orderBy?.ToList();
         var filter = filterString;
+        if (modelId is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(filter))
+                throw new ArgumentException("Give either a model id or a filter string, not both (as MLflow's Python client requires).", nameof(modelId));
+            ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+            filter = $"request_metadata.`mlflow.modelId` = '{modelId.Replace("'", "''", StringComparison.Ordinal)}'";
+        }
         if (!string.IsNullOrEmpty(runId))
         {
             var clause = $"attribute.run_id = '{runId.Replace("'", "''", StringComparison.Ordinal)}'";
