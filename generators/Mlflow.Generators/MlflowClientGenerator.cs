@@ -45,14 +45,6 @@ namespace Mlflow.Generators
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            context.RegisterPostInitializationOutput(ctx =>
-            {
-                foreach (var (hint, text) in SupportEmitter.Files(RootNamespace))
-                {
-                    ctx.AddSource(hint, text);
-                }
-            });
-
             var specText = context.AdditionalTextsProvider
                 .Where(static f => f.Path.EndsWith(".openapi.json", StringComparison.OrdinalIgnoreCase))
                 .Select(static (f, ct) => new SpecText(f.Path, f.GetText(ct)?.ToString() ?? ""))

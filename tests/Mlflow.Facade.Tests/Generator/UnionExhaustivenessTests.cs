@@ -110,6 +110,15 @@ public sealed class UnionExhaustivenessTests
             """;
     }
 
+    // The client runtime the generated code calls, copied next to the tests by the project file.
+    private static readonly SyntaxTree[] RuntimeTrees = Directory
+        .GetFiles(Path.Combine(AppContext.BaseDirectory, "GeneratedRuntime"), "*.cs", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal)
+        .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), new CSharpParseOptions(LanguageVersion.Latest), path: p))
+        // Mlflow.Client compiles with the SDK's implicit usings; so do its sources here.
+        .Append(CSharpSyntaxTree.ParseText("global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;", new CSharpParseOptions(LanguageVersion.Latest), path: "ImplicitUsings.cs"))
+        .ToArray();
+
     private static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compile) Run(string spec, string userCode)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -119,7 +128,7 @@ public sealed class UnionExhaustivenessTests
             .Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create(
             "UnionProbe",
-            new[] { CSharpSyntaxTree.ParseText(userCode, new CSharpParseOptions(LanguageVersion.Latest), path: "user.cs") },
+            RuntimeTrees.Append(CSharpSyntaxTree.ParseText(userCode, new CSharpParseOptions(LanguageVersion.Latest), path: "user.cs")),
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
