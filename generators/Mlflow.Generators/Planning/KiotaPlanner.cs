@@ -55,8 +55,15 @@ namespace Mlflow.Generators.Planning
             var errorModels = planner.ErrorModelNames();
             var models = new List<ModelPlan>();
             var enums = new List<EnumPlan>();
+            // The webhook envelopes and payloads are generated into Mlflow.Webhooks (UnionPlanner), not as client models.
+            var webhookOnly = SchemaReach.WebhookOnly(spec);
             foreach (var schema in spec.Schemas)
             {
+                if (webhookOnly.Contains(schema.Name))
+                {
+                    continue;
+                }
+
                 switch (schema.Kind)
                 {
                     case SchemaKind.Object:
