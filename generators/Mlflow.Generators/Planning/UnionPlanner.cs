@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Mlflow.Generators.Helpers;
-using Mlflow.Generators.Json;
 using Mlflow.Generators.Model;
 
 namespace Mlflow.Generators.Planning
@@ -33,8 +32,8 @@ namespace Mlflow.Generators.Planning
             {
                 var op = hook.Operation;
                 var dot = hook.Key.IndexOf('.');
-                var entity = StringExtension(op, "x-mlflow-entity") ?? (dot > 0 ? hook.Key.Substring(0, dot) : hook.Key);
-                var action = StringExtension(op, "x-mlflow-action") ?? (dot > 0 ? hook.Key.Substring(dot + 1) : "");
+                var entity = op.MlflowExtensions.WebhookEntity ?? (dot > 0 ? hook.Key.Substring(0, dot) : hook.Key);
+                var action = op.MlflowExtensions.WebhookAction ?? (dot > 0 ? hook.Key.Substring(dot + 1) : "");
                 var envelope = op.RequestBody?.Content.FirstOrDefault(c => c.MediaType.StartsWith("application/json", StringComparison.Ordinal))?.Type;
                 if (envelope?.Kind != TypeKind.Ref || !schemas.TryGetValue(envelope.RefName!, out var envelopeSchema))
                 {
@@ -108,24 +107,6 @@ namespace Mlflow.Generators.Planning
                         : (WebhookFieldKind.Json, null);
                 default:
                     return (WebhookFieldKind.Json, null);
-            }
-        }
-
-        private static string? StringExtension(OperationSpec op, string name)
-        {
-            var json = op.Extension(name);
-            if (json == null)
-            {
-                return null;
-            }
-
-            try
-            {
-                return (JsonReader.Parse(json) as JsonString)?.Value;
-            }
-            catch (JsonReadException)
-            {
-                return null;
             }
         }
     }
