@@ -51,22 +51,13 @@ internal sealed class WebhookDataReader(JsonElement data, string payloadName)
 
     public int? Int32(string name, bool required, bool nullable)
     {
-        if (!Find(name, required, nullable, out var value))
+        var n = Int64(name, required, nullable);
+        if (n is long value && value >= int.MinValue && value <= int.MaxValue)
         {
-            return null;
+            return (int)value;
         }
 
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n))
-        {
-            return n;
-        }
-
-        if (value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out n))
-        {
-            return n;
-        }
-
-        return MismatchValue<int>(name);
+        return n is null ? null : MismatchValue<int>(name);
     }
 
     public long? Int64(string name, bool required, bool nullable)
