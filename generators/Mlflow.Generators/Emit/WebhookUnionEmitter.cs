@@ -115,33 +115,9 @@ namespace Mlflow.Generators.Emit
             w.Close();
 
             w.Line();
-            w.Line("/// <summary>The payload type of an event (MLflow's <c>get_payload_class_for_event</c>), or null for an event the spec does not have.</summary>");
-            w.Line("/// <param name=\"webhookEvent\">The event.</param>");
-            w.Line("/// <returns>The type of the event's <c>data</c>, or null.</returns>");
-            w.Open("public static global::System.Type? TypeFor(WebhookEvent webhookEvent)");
-            w.Open("switch (webhookEvent.ToString())");
-            foreach (var c in plan.Cases)
-            {
-                w.Line("case " + Key(c) + ": return typeof(" + c.PayloadSchema + ");");
-            }
-
-            w.Line("default: return null;");
-            w.Close();
-            w.Close();
+            TypeSwitch(w, plan, "TypeFor", "The payload type of an event (MLflow's <c>get_payload_class_for_event</c>), or null for an event the spec does not have.", "The type of the event's <c>data</c>, or null.", c => c.PayloadSchema);
             w.Line();
-            w.Line("/// <summary>The case type of an event (<c>WebhookPayload.ModelVersionCreated</c>, ...), or null when unknown.</summary>");
-            w.Line("/// <param name=\"webhookEvent\">The event.</param>");
-            w.Line("/// <returns>The case type, or null.</returns>");
-            w.Open("public static global::System.Type? CaseTypeFor(WebhookEvent webhookEvent)");
-            w.Open("switch (webhookEvent.ToString())");
-            foreach (var c in plan.Cases)
-            {
-                w.Line("case " + Key(c) + ": return typeof(" + c.CaseName + ");");
-            }
-
-            w.Line("default: return null;");
-            w.Close();
-            w.Close();
+            TypeSwitch(w, plan, "CaseTypeFor", "The case type of an event (<c>WebhookPayload.ModelVersionCreated</c>, ...), or null when unknown.", "The case type, or null.", c => c.CaseName);
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// The spec's example payload of an event (MLflow's <c>get_example_payload_for_event</c>), as its case, with");
@@ -199,6 +175,24 @@ namespace Mlflow.Generators.Emit
             w.Line("error = ReadFailed(entity, action, ex);");
             w.Line("return false;");
             w.Close();
+            w.Close();
+            w.Close();
+        }
+
+        /// <summary>A static method mapping each event to a type of its case (payload or case type).</summary>
+        private static void TypeSwitch(CodeWriter w, UnionCasesPlan plan, string name, string summary, string returns, System.Func<WebhookCasePlan, string> type)
+        {
+            w.Line("/// <summary>" + summary + "</summary>");
+            w.Line("/// <param name=\"webhookEvent\">The event.</param>");
+            w.Line("/// <returns>" + returns + "</returns>");
+            w.Open("public static global::System.Type? " + name + "(WebhookEvent webhookEvent)");
+            w.Open("switch (webhookEvent.ToString())");
+            foreach (var c in plan.Cases)
+            {
+                w.Line("case " + Key(c) + ": return typeof(" + type(c) + ");");
+            }
+
+            w.Line("default: return null;");
             w.Close();
             w.Close();
         }

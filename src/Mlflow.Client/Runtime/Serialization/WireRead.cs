@@ -199,60 +199,31 @@ internal static class WireRead
         return value != null;
     }
 
-    public static bool TryInt32(IParseNode node, out int? value)
+    public static bool TryInt32(IParseNode node, out int? value) =>
+        TryNumber(node, static n => n.GetIntValue(), QueryValues.Int32, out value);
+
+    // Kiota's JSON node answers null for a string token: MLflow accepts int64 as a JSON string too.
+    public static bool TryInt64(IParseNode node, out long? value) =>
+        TryNumber(node, static n => n.GetLongValue(), QueryValues.Int64, out value);
+
+    public static bool TryDouble(IParseNode node, out double? value) =>
+        TryNumber(node, static n => n.GetDoubleValue(), TryParseDouble, out value);
+
+    /// <summary>A number read by the node, or else parsed from a string token (MLflow's numeric strings, "NaN", ...).</summary>
+    private static bool TryNumber<T>(IParseNode node, Func<IParseNode, T?> read, TextParser<T> parse, out T? value)
+        where T : struct
     {
         value = null;
         try
         {
-            value = node.GetIntValue();
+            value = read(node);
         }
         catch (Exception e) when (e is FormatException || e is JsonException || e is InvalidOperationException || e is OverflowException)
         {
             return false;
         }
 
-        if (value == null && node.GetStringValue() is string s && int.TryParse(s, NumberStyles.Integer, Invariant, out var parsed))
-        {
-            value = parsed;
-        }
-
-        return value != null;
-    }
-
-    public static bool TryInt64(IParseNode node, out long? value)
-    {
-        value = null;
-        try
-        {
-            value = node.GetLongValue();
-        }
-        catch (Exception e) when (e is FormatException || e is JsonException || e is InvalidOperationException || e is OverflowException)
-        {
-            return false;
-        }
-
-        // Kiota's JSON node answers null for a string token: MLflow accepts int64 as a JSON string too.
-        if (value == null && node.GetStringValue() is string s && long.TryParse(s, NumberStyles.Integer, Invariant, out var parsed))
-        {
-            value = parsed;
-        }
-
-        return value != null;
-    }
-
-    public static bool TryDouble(IParseNode node, out double? value)
-    {
-        value = null;
-        try
-        {
-            value = node.GetDoubleValue();
-        }
-        catch (Exception e) when (e is FormatException || e is JsonException || e is InvalidOperationException || e is OverflowException)
-        {
-            return false;
-        }
-
-        if (value == null && node.GetStringValue() is string s && TryParseDouble(s, out var parsed))
+        if (value == null && node.GetStringValue() is string s && parse(s, out var parsed))
         {
             value = parsed;
         }
