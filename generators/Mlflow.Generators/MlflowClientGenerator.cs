@@ -13,7 +13,8 @@ namespace Mlflow.Generators
     /// <summary>
     /// Turns the OpenAPI description (an AdditionalFiles item named <c>*.openapi.json</c>) into a Kiota client:
     /// models, enums, request builders, the root client and an operation catalog, plus the extras of
-    /// <see cref="MlflowExtrasGenerator"/> (union, examples, facade) on the same plan. This file only wires the
+    /// <see cref="MlflowExtrasGenerator"/> (examples, facade) on the same plan; in Mlflow.Webhooks (MSBuild property
+    /// <c>MlflowGeneratedSurface</c> = <c>Webhooks</c>) only the webhook payload union. This file only wires the
     /// incremental pipeline; parsing, planning and emitting live in Parser/, Planning/ and Emit/.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -45,20 +46,20 @@ namespace Mlflow.Generators
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            context.RegisterPostInitializationOutput(ctx =>
-            {
-                foreach (var (hint, text) in SupportEmitter.Files(RootNamespace))
-                {
-                    ctx.AddSource(hint, text);
-                }
-            });
-
             var specText = context.AdditionalTextsProvider
                 .Where(static f => f.Path.EndsWith(".openapi.json", StringComparison.OrdinalIgnoreCase))
                 .Select(static (f, ct) => new SpecText(f.Path, f.GetText(ct)?.ToString() ?? ""))
                 .WithTrackingName(TrackingNames.SpecText);
 
-            var document = specText
+            // One generator, two surfaces: the client (default) or, in Mlflow.Webhooks (MSBuild property
+            // MlflowGeneratedSurface=Webhooks), the webhook payload union.
+            var surface = context.AnalyzerConfigOptionsProvider
+                .Select(static (o, _) => o.GlobalOptions.TryGetValue("build_property.MlflowGeneratedSurface", out var v) && string.Equals(v?.Trim(), "Webhooks", StringComparison.OrdinalIgnoreCase));
+            var withSurface = specText.Combine(surface);
+            var clientSpec = withSurface.Where(static p => !p.Right).Select(static (p, _) => p.Left);
+            var webhookSpec = withSurface.Where(static p => p.Right).Select(static (p, _) => p.Left);
+
+            var document = clientSpec
                 .Select(static (s, ct) => OpenApiParser.Parse(s.Path, s.Text, ct))
                 .WithTrackingName(TrackingNames.Document);
 
@@ -92,6 +93,7 @@ namespace Mlflow.Generators
             context.RegisterSourceOutput(diagnostics, static (ctx, d) => ctx.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(d)));
 
             MlflowExtrasGenerator.RegisterOutputs(context, planned);
+            MlflowExtrasGenerator.RegisterUnion(context, webhookSpec.Select(static (s, ct) => OpenApiParser.Parse(s.Path, s.Text, ct)));
         }
     }
 

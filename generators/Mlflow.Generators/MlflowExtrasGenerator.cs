@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Mlflow.Generators.Diagnostics;
@@ -12,14 +13,16 @@ namespace Mlflow.Generators
 {
     /// <summary>
     /// The second-level surface generated from the same spec and the same parsed model as <see cref="MlflowClientGenerator"/>:
-    /// the webhook payload union, the example factories and (when the MSBuild property <c>MlflowFacadeClient</c> names a
+    /// the example factories and (when the MSBuild property <c>MlflowFacadeClient</c> names a
     /// partial class, e.g. <c>Mlflow.MlflowClient</c>) the facade, shaped by the reviewed facade description
     /// (AdditionalFiles named <c>*.facade.json</c>). This file only wires the steps.
     /// </summary>
     /// <remarks>
     /// In a build these steps run inside <see cref="MlflowClientGenerator"/> on its parsed document and plan (see
     /// <see cref="RegisterOutputs"/>), so the spec is parsed and planned once. This class is not discovered by the
-    /// compiler (no [Generator] attribute); tests drive it alone to observe the extras steps on a small spec.
+    /// compiler (no [Generator] attribute); tests drive it alone to observe the extras steps on a small spec. The webhook
+    /// payload union (<see cref="RegisterUnion"/>) is generated into Mlflow.Webhooks by <see cref="MlflowClientGenerator"/>
+    /// when that project sets <c>MlflowGeneratedSurface</c> to <c>Webhooks</c>; run alone, this class emits it too.
     /// </remarks>
     public sealed class MlflowExtrasGenerator : IIncrementalGenerator
     {
@@ -33,6 +36,8 @@ namespace Mlflow.Generators
             public const string ExtrasPlan = nameof(ExtrasPlan);
             public const string Examples = nameof(Examples);
             public const string Union = nameof(Union);
+            public const string WebhookPayloads = nameof(WebhookPayloads);
+            public const string WebhookEnums = nameof(WebhookEnums);
             public const string FacadeOptions = nameof(FacadeOptions);
             public const string FacadeDescriptionFile = nameof(FacadeDescriptionFile);
             public const string FacadeDescription = nameof(FacadeDescription);
@@ -58,18 +63,15 @@ namespace Mlflow.Generators
                 .WithTrackingName(TrackingNames.ExtrasPlan);
 
             RegisterOutputs(context, planned);
+            RegisterUnion(context, document);
         }
 
-        /// <summary>Adds the union, example and facade steps on top of an already parsed and planned spec.</summary>
-        internal static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<DocumentAndPlan> planned)
+        /// <summary>Adds the webhook union steps (Mlflow.Webhooks): the cases file, one file per payload type and per enum.</summary>
+        internal static void RegisterUnion(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<SpecDocument> document)
         {
-            var examples = planned
-                .SelectMany(static (p, _) => ExamplePlanner.Plan(p.Document, p.Plan).Items)
-                .WithTrackingName(TrackingNames.Examples);
-            context.RegisterSourceOutput(examples, static (ctx, e) => ctx.AddSource(ExampleEmitter.HintName(e), ExampleEmitter.Emit(e)));
-
-            var union = planned
-                .Select(static (p, _) => UnionPlanner.Plan(p.Document, p.Plan, WebhooksNamespace))
+            var plan = document.Select(static (d, _) => UnionPlanner.Plan(d, WebhooksNamespace));
+            var union = plan
+                .Select(static (u, _) => u == null ? null : new UnionCasesPlan(u.Namespace, u.Cases))
                 .WithTrackingName(TrackingNames.Union);
             context.RegisterSourceOutput(union, static (ctx, u) =>
             {
@@ -78,6 +80,25 @@ namespace Mlflow.Generators
                     ctx.AddSource(WebhookUnionEmitter.HintName(u), WebhookUnionEmitter.Emit(u));
                 }
             });
+
+            var payloads = plan
+                .SelectMany(static (u, _) => u == null ? ImmutableArray<WebhookPayloadFile>.Empty : u.Payloads.Items.Select(p => new WebhookPayloadFile(u.Namespace, p)).ToImmutableArray())
+                .WithTrackingName(TrackingNames.WebhookPayloads);
+            context.RegisterSourceOutput(payloads, static (ctx, p) => ctx.AddSource(WebhookUnionEmitter.HintName(p), WebhookUnionEmitter.Emit(p)));
+
+            var enums = plan
+                .SelectMany(static (u, _) => u == null ? ImmutableArray<WebhookEnumFile>.Empty : u.Enums.Items.Select(e => new WebhookEnumFile(u.Namespace, e)).ToImmutableArray())
+                .WithTrackingName(TrackingNames.WebhookEnums);
+            context.RegisterSourceOutput(enums, static (ctx, e) => ctx.AddSource(WebhookUnionEmitter.HintName(e), WebhookUnionEmitter.Emit(e)));
+        }
+
+        /// <summary>Adds the example and facade steps on top of an already parsed and planned spec.</summary>
+        internal static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<DocumentAndPlan> planned)
+        {
+            var examples = planned
+                .SelectMany(static (p, _) => ExamplePlanner.Plan(p.Document, p.Plan).Items)
+                .WithTrackingName(TrackingNames.Examples);
+            context.RegisterSourceOutput(examples, static (ctx, e) => ctx.AddSource(ExampleEmitter.HintName(e), ExampleEmitter.Emit(e)));
 
             var facadeOptions = context.AnalyzerConfigOptionsProvider
                 .Select(static (o, _) => o.GlobalOptions.TryGetValue("build_property.MlflowFacadeClient", out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : "")

@@ -93,4 +93,15 @@ public sealed class DiagnosticTests
         Assert.Equal(3, d.Location.GetLineSpan().StartLinePosition.Line);
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
     }
+
+    [Fact]
+    public void Planner_diagnostics_are_located_at_the_node_they_are_about()
+    {
+        // Line numbers are 0-based in Roslyn's spans: the parameter object is on line 5, the body on line 8.
+        var result = GeneratorHarness.Run(Head + "\n\"paths\": {\n  \"/a\": {\"post\": {\"operationId\": \"a\",\n    \"parameters\": [\n      {\"name\": \"q\", \"in\": \"query\", \"schema\": {\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\"}}}}],\n    \"responses\": {\"200\": {\"description\": \"ok\"}},\n    \"requestBody\":\n      {\"content\": {\"application/json\": {\"schema\": {\"type\": \"string\"}}}}\n  }}}}");
+        var parameter = Assert.Single(result.Errors, d => d.GetMessage().Contains("query parameter 'q'", StringComparison.Ordinal));
+        Assert.Equal(4, parameter.Location.GetLineSpan().StartLinePosition.Line);
+        var body = Assert.Single(result.Errors, d => d.GetMessage().Contains("JSON request body", StringComparison.Ordinal));
+        Assert.Equal(7, body.Location.GetLineSpan().StartLinePosition.Line);
+    }
 }

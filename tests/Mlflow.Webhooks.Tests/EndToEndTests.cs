@@ -72,7 +72,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         }
 
         Assert.Equal("wire-wh-model@prod -> v1", summaries[RecordedDelivery.Get("0023").DeliveryId]);
-        Assert.Equal("bp-abc123: 105.5 Usd over 100 per 1 Months (Workspace)", summaries[RecordedDelivery.Get("0015").DeliveryId]);
+        Assert.Equal("bp-abc123: 105.5 USD over 100 per 1 MONTHS (WORKSPACE)", summaries[RecordedDelivery.Get("0015").DeliveryId]);
         Assert.DoesNotContain("untyped", summaries.Values);
 
         output.WriteLine($"over HTTP: {RecordedDelivery.All.Count * 2} posts, {calls.Count} distinct verified delivery ids, each handled once");

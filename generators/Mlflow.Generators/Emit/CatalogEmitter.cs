@@ -19,26 +19,9 @@ namespace Mlflow.Generators.Emit
             var qv = "global::" + rootNamespace + ".Serialization.QueryValues";
             var w = new CodeWriter().Header();
             w.Open("namespace " + rootNamespace);
-            w.Line("/// <summary>The operations of the spec, by operationId, with the request builder that serves each.</summary>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
+            // The lookup (All, Find) is hand-written: src/Mlflow.Client/Runtime/Operations/MlflowOperations.cs.
             w.Open("public static partial class MlflowOperations");
-            w.Line("private static readonly global::System.Lazy<" + TypeCode.Generic + ".IReadOnlyDictionary<string, MlflowOperation>> ById = new global::System.Lazy<" + TypeCode.Generic + ".IReadOnlyDictionary<string, MlflowOperation>>(Index);");
-            w.Line();
-            w.Line("/// <summary>Every operation, in spec order of request builders.</summary>");
-            w.Line("public static " + TypeCode.Generic + ".IReadOnlyList<MlflowOperation> All { get; } = Create();");
-            w.Line();
-            w.Line("/// <summary>The operation with this operationId, or null.</summary>");
-            w.Line("/// <param name=\"operationId\">The spec operationId.</param>");
-            w.Line("/// <returns>The operation, or null when the spec has none with that id.</returns>");
-            w.Line("public static MlflowOperation? Find(string operationId) => ById.Value.TryGetValue(operationId, out var op) ? op : null;");
-            w.Line();
-            w.Open("private static " + TypeCode.Generic + ".IReadOnlyDictionary<string, MlflowOperation> Index()");
-            w.Line("var map = new " + TypeCode.Generic + ".Dictionary<string, MlflowOperation>(global::System.StringComparer.Ordinal);");
-            w.Line("foreach (var op in All) map[op.OperationId] = op;");
-            w.Line("return map;");
-            w.Close();
-            w.Line();
-            w.Open("private static " + TypeCode.Generic + ".IReadOnlyList<MlflowOperation> Create()");
+            w.Open("private static partial " + TypeCode.Generic + ".IReadOnlyList<MlflowOperation> Create()");
             w.Line("var list = new " + TypeCode.Generic + ".List<MlflowOperation>(" + entries.Count + ");");
             foreach (var e in entries)
             {

@@ -5,16 +5,23 @@ using Mlflow.Generators.Model;
 namespace Mlflow.Generators.Emit
 {
     /// <summary>
-    /// Writes <c>WebhookEvent</c> and the <c>WebhookPayload</c> union (one sealed case per event of the spec's
-    /// <c>webhooks</c>), with exhaustive <c>Match</c>/<c>Switch</c>, delivery parsing, <c>TypeFor</c> and <c>ExampleFor</c>.
+    /// Writes what varies with the spec's <c>webhooks</c> into Mlflow.Webhooks: the <c>WebhookEvent</c> members, the
+    /// <c>WebhookPayload</c> cases with exhaustive <c>Match</c>/<c>Switch</c>, <c>TypeFor</c>, <c>ExampleFor</c> and the
+    /// dispatch of <c>TryParse</c> by event; one payload type per event (System.Text.Json, no Kiota) and an open enum
+    /// per string enum they use. The fixed parts (envelope parsing, <c>ToJson</c>, the field reader) are hand-written
+    /// partials in src/Mlflow.Webhooks.
     /// </summary>
     internal static class WebhookUnionEmitter
     {
         private const string Json = "global::System.Text.Json";
 
-        public static string HintName(UnionPlan p) => p.Namespace + ".WebhookPayload.g.cs";
+        public static string HintName(UnionCasesPlan p) => p.Namespace + ".WebhookPayload.g.cs";
 
-        public static string Emit(UnionPlan plan)
+        public static string HintName(WebhookPayloadFile p) => p.Namespace + "." + p.Payload.SchemaName + ".g.cs";
+
+        public static string HintName(WebhookEnumFile p) => p.Namespace + "." + p.Enum.SchemaName + ".g.cs";
+
+        public static string Emit(UnionCasesPlan plan)
         {
             var w = new CodeWriter().Header();
             w.Open("namespace " + plan.Namespace);
@@ -27,91 +34,54 @@ namespace Mlflow.Generators.Emit
 
         private static string Param(WebhookCasePlan c) => Identifiers.Camel(c.CaseName);
 
-        private static void EmitEvent(CodeWriter w, UnionPlan plan)
+        private static string Key(WebhookCasePlan c) => Identifiers.Literal(c.Entity + "." + c.Action);
+
+        private static string Doc(WebhookCasePlan c) => "<c>" + Identifiers.Xml(c.Entity + "." + c.Action) + "</c>";
+
+        private static void EmitEvent(CodeWriter w, UnionCasesPlan plan)
         {
-            w.Line("/// <summary>A webhook event: the (entity, action) pair of a delivery, with MLflow's wire names (<c>model_version</c>, <c>created</c>).</summary>");
-            w.Line("/// <param name=\"Entity\">The wire entity, e.g. <c>model_version</c>.</param>");
-            w.Line("/// <param name=\"Action\">The wire action, e.g. <c>created</c>.</param>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
-            w.Open("public readonly record struct WebhookEvent(string Entity, string Action)");
+            w.Open("public readonly partial record struct WebhookEvent");
             foreach (var c in plan.Cases)
             {
-                w.Line("/// <summary><c>" + Identifiers.Xml(c.Entity + "." + c.Action) + "</c>: " + Identifiers.Xml(c.Summary ?? "") + "</summary>");
+                w.Line("/// <summary>" + Doc(c) + ": " + Identifiers.Xml(c.Summary ?? "") + "</summary>");
                 w.Line("public static WebhookEvent " + c.CaseName + " { get; } = new WebhookEvent(" + Identifiers.Literal(c.Entity) + ", " + Identifiers.Literal(c.Action) + ");");
                 w.Line();
             }
 
             w.Line("/// <summary>Every event of the spec, in spec order.</summary>");
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<WebhookEvent> All { get; } = new WebhookEvent[] { " + string.Join(", ", plan.Cases.Select(c => c.CaseName)) + " };");
-            w.Line();
-            w.Line("/// <summary>True when this is one of the events in <see cref=\"All\"/>.</summary>");
-            w.Line("public bool IsKnown => WebhookPayload.TypeFor(this) != null;");
-            w.Line();
-            w.Line("/// <summary>The event key as MLflow writes it: <c>entity.action</c>.</summary>");
-            w.Line("/// <returns>The key.</returns>");
-            w.Line("public override string ToString() => Entity + \".\" + Action;");
-            w.Line();
-            w.Line("/// <summary>Reads an <c>entity.action</c> key (the action is everything after the first dot).</summary>");
-            w.Line("/// <param name=\"key\">The key, e.g. <c>model_version_alias.created</c>.</param>");
-            w.Line("/// <returns>The event (known or not).</returns>");
-            w.Line("/// <exception cref=\"global::System.FormatException\">The key has no dot or an empty part.</exception>");
-            w.Open("public static WebhookEvent Parse(string key)");
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(key);");
-            w.Line("var dot = key.IndexOf('.');");
-            w.Line("if (dot <= 0 || dot == key.Length - 1) throw new global::System.FormatException(\"A webhook event key is 'entity.action', got '\" + key + \"'.\");");
-            w.Line("return new WebhookEvent(key.Substring(0, dot), key.Substring(dot + 1));");
-            w.Close();
             w.Close();
         }
 
-        private static void EmitPayload(CodeWriter w, UnionPlan plan)
+        private static void EmitPayload(CodeWriter w, UnionCasesPlan plan)
         {
-            var s = TypeCode.Serialization;
-            w.Line("/// <summary>");
-            w.Line("/// A webhook delivery, typed by its event: one sealed case per event of the spec (" + plan.Cases.Count + "), each holding the");
-            w.Line("/// generated payload model in <c>Data</c>, plus the envelope's <see cref=\"Timestamp\"/> and <see cref=\"Workspace\"/>.");
-            w.Line("/// <see cref=\"Match{TResult}\"/> and <see cref=\"Switch\"/> take one handler per case, so a new event in the spec breaks every");
-            w.Line("/// call that does not handle it at compile time.");
-            w.Line("/// </summary>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
             w.Open("public abstract partial record WebhookPayload");
-            w.Line("private WebhookPayload()");
-            w.Line("{");
-            w.Line("}");
-            w.Line();
-            w.Line("/// <summary>The event of this case.</summary>");
-            w.Line("public abstract WebhookEvent Event { get; }");
-            w.Line();
-            w.Line("/// <summary>The payload (the delivery's <c>data</c>) as its generated model.</summary>");
-            w.Line("public abstract " + s + ".IParsable DataModel { get; }");
-            w.Line();
-            w.Line("/// <summary>When the event happened (the envelope's <c>timestamp</c>).</summary>");
-            w.Line("public global::System.DateTimeOffset Timestamp { get; init; }");
-            w.Line();
-            w.Line("/// <summary>The workspace of the event, when the server runs with workspaces (the envelope's optional <c>workspace</c>).</summary>");
-            w.Line("public string? Workspace { get; init; }");
-
+            var first = true;
             foreach (var c in plan.Cases)
             {
-                w.Line();
-                w.Line("/// <summary><c>" + Identifiers.Xml(c.Entity + "." + c.Action) + "</c>: " + Identifiers.Xml(c.Summary ?? "") + "</summary>");
+                if (!first)
+                {
+                    w.Line();
+                }
+
+                first = false;
+                w.Line("/// <summary>" + Doc(c) + ": " + Identifiers.Xml(c.Summary ?? "") + "</summary>");
                 w.Line("/// <param name=\"Data\">The payload.</param>");
-                w.Open("public sealed record " + c.CaseName + "(" + c.PayloadType + " Data) : WebhookPayload");
+                w.Open("public sealed record " + c.CaseName + "(" + c.PayloadSchema + " Data) : WebhookPayload");
                 w.Line("/// <inheritdoc />");
                 w.Line("public override WebhookEvent Event => WebhookEvent." + c.CaseName + ";");
                 w.Line();
                 w.Line("/// <inheritdoc />");
-                w.Line("public override " + s + ".IParsable DataModel => Data;");
+                w.Line("public override WebhookPayloadData DataModel => Data;");
                 w.Close();
             }
 
-            // Match / Switch
             w.Line();
             w.Line("/// <summary>Calls the handler of this case and returns its result. Every case needs a handler.</summary>");
             w.Line("/// <typeparam name=\"TResult\">The result type.</typeparam>");
             foreach (var c in plan.Cases)
             {
-                w.Line("/// <param name=\"" + Param(c) + "\">Handles <c>" + Identifiers.Xml(c.Entity + "." + c.Action) + "</c>.</param>");
+                w.Line("/// <param name=\"" + Param(c) + "\">Handles " + Doc(c) + ".</param>");
             }
 
             w.Line("/// <returns>The handler's result.</returns>");
@@ -122,7 +92,7 @@ namespace Mlflow.Generators.Emit
                 w.Line("case " + c.CaseName + " x: return (" + Param(c) + " ?? throw new global::System.ArgumentNullException(nameof(" + Param(c) + ")))(x);");
             }
 
-            w.Line("default: throw new global::System.InvalidOperationException(\"Unknown case \" + GetType().Name + \".\");");
+            w.Line("default: throw UnknownCase();");
             w.Close();
             w.Close();
 
@@ -130,7 +100,7 @@ namespace Mlflow.Generators.Emit
             w.Line("/// <summary>Calls the handler of this case. Every case needs a handler.</summary>");
             foreach (var c in plan.Cases)
             {
-                w.Line("/// <param name=\"" + Param(c) + "\">Handles <c>" + Identifiers.Xml(c.Entity + "." + c.Action) + "</c>.</param>");
+                w.Line("/// <param name=\"" + Param(c) + "\">Handles " + Doc(c) + ".</param>");
             }
 
             w.Open("public void Switch(" + string.Join(", ", plan.Cases.Select(c => "global::System.Action<" + c.CaseName + "> " + Param(c))) + ")");
@@ -140,45 +110,14 @@ namespace Mlflow.Generators.Emit
                 w.Line("case " + c.CaseName + " x: (" + Param(c) + " ?? throw new global::System.ArgumentNullException(nameof(" + Param(c) + ")))(x); return;");
             }
 
-            w.Line("default: throw new global::System.InvalidOperationException(\"Unknown case \" + GetType().Name + \".\");");
+            w.Line("default: throw UnknownCase();");
             w.Close();
             w.Close();
 
-            // TypeFor / ExampleFor
             w.Line();
-            w.Line("/// <summary>The payload model of an event (MLflow's <c>get_payload_class_for_event</c>), or null for an event the spec does not have.</summary>");
-            w.Line("/// <param name=\"webhookEvent\">The event.</param>");
-            w.Line("/// <returns>The generated model type of the event's <c>data</c>, or null.</returns>");
-            w.Open("public static global::System.Type? TypeFor(WebhookEvent webhookEvent)");
-            w.Open("switch (webhookEvent.Entity + \".\" + webhookEvent.Action)");
-            foreach (var c in plan.Cases)
-            {
-                w.Line("case " + Identifiers.Literal(c.Entity + "." + c.Action) + ": return typeof(" + c.PayloadType + ");");
-            }
-
-            w.Line("default: return null;");
-            w.Close();
-            w.Close();
+            TypeSwitch(w, plan, "TypeFor", "The payload type of an event (MLflow's <c>get_payload_class_for_event</c>), or null for an event the spec does not have.", "The type of the event's <c>data</c>, or null.", c => c.PayloadSchema);
             w.Line();
-            w.Line("/// <summary>The payload model of an event given by its wire names, or null when unknown.</summary>");
-            w.Line("/// <param name=\"entity\">The wire entity.</param>");
-            w.Line("/// <param name=\"action\">The wire action.</param>");
-            w.Line("/// <returns>The generated model type, or null.</returns>");
-            w.Line("public static global::System.Type? TypeFor(string entity, string action) => TypeFor(new WebhookEvent(entity, action));");
-            w.Line();
-            w.Line("/// <summary>The case type of an event (<c>WebhookPayload.ModelVersionCreated</c>, ...), or null when unknown.</summary>");
-            w.Line("/// <param name=\"webhookEvent\">The event.</param>");
-            w.Line("/// <returns>The case type, or null.</returns>");
-            w.Open("public static global::System.Type? CaseTypeFor(WebhookEvent webhookEvent)");
-            w.Open("switch (webhookEvent.Entity + \".\" + webhookEvent.Action)");
-            foreach (var c in plan.Cases)
-            {
-                w.Line("case " + Identifiers.Literal(c.Entity + "." + c.Action) + ": return typeof(" + c.CaseName + ");");
-            }
-
-            w.Line("default: return null;");
-            w.Close();
-            w.Close();
+            TypeSwitch(w, plan, "CaseTypeFor", "The case type of an event (<c>WebhookPayload.ModelVersionCreated</c>, ...), or null when unknown.", "The case type, or null.", c => c.CaseName);
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// The spec's example payload of an event (MLflow's <c>get_example_payload_for_event</c>), as its case, with");
@@ -188,31 +127,18 @@ namespace Mlflow.Generators.Emit
             w.Line("/// <returns>The example.</returns>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The event is not in the spec, or its payload has no example; the message names the event.</exception>");
             w.Open("public static WebhookPayload ExampleFor(WebhookEvent webhookEvent)");
-            w.Open("switch (webhookEvent.Entity + \".\" + webhookEvent.Action)");
+            w.Open("switch (webhookEvent.ToString())");
             foreach (var c in plan.Cases)
             {
-                if (c.HasExample)
-                {
-                    w.Line("case " + Identifiers.Literal(c.Entity + "." + c.Action) + ": return new " + c.CaseName + "(" + c.PayloadType + ".Example()) { Timestamp = global::System.DateTimeOffset.UnixEpoch };");
-                }
-                else
-                {
-                    w.Line("case " + Identifiers.Literal(c.Entity + "." + c.Action) + ": throw new global::System.ArgumentException(\"The webhook event '\" + webhookEvent + \"' has no example payload in the spec.\", nameof(webhookEvent));");
-                }
+                w.Line(c.HasExample
+                    ? "case " + Key(c) + ": return new " + c.CaseName + "(" + c.PayloadSchema + ".Example()) { Timestamp = global::System.DateTimeOffset.UnixEpoch };"
+                    : "case " + Key(c) + ": throw NoExample(webhookEvent);");
             }
 
-            w.Line("default: throw new global::System.ArgumentException(\"Unknown webhook event '\" + webhookEvent + \"'; known events: \" + string.Join(\", \", WebhookEvent.All) + \".\", nameof(webhookEvent));");
+            w.Line("default: throw UnknownEvent(webhookEvent);");
             w.Close();
             w.Close();
-            w.Line();
-            w.Line("/// <summary>The example payload of an event given by its wire names.</summary>");
-            w.Line("/// <param name=\"entity\">The wire entity.</param>");
-            w.Line("/// <param name=\"action\">The wire action.</param>");
-            w.Line("/// <returns>The example.</returns>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">The event is unknown; the message names it.</exception>");
-            w.Line("public static WebhookPayload ExampleFor(string entity, string action) => ExampleFor(new WebhookEvent(entity, action));");
 
-            // TryParse(entity, action, data)
             w.Line();
             w.Line("/// <summary>Reads a delivery's <c>data</c> object into the case of its event. Never throws for bad data; the error names fields, never values.</summary>");
             w.Line("/// <param name=\"entity\">The envelope's <c>entity</c>.</param>");
@@ -220,30 +146,23 @@ namespace Mlflow.Generators.Emit
             w.Line("/// <param name=\"data\">The envelope's <c>data</c>.</param>");
             w.Line("/// <param name=\"payload\">The case (timestamp and workspace unset), or null.</param>");
             w.Line("/// <param name=\"error\">Why the data was not read, or null.</param>");
-            w.Line("/// <returns>True when the event is known and the data is an object with the payload's required fields.</returns>");
+            w.Line("/// <returns>True when the event is known and the data is an object with the payload's required fields, each of its type.");
+            w.Line("/// Unknown fields are kept in <see cref=\"WebhookPayloadData.AdditionalData\"/>; enum values this SDK does not know are kept as they are.</returns>");
             w.Open("public static bool TryParse(string entity, string action, " + Json + ".JsonElement data, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WebhookPayload? payload, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)");
             w.Line("payload = null;");
-            w.Line("error = null;");
-            w.Open("if (entity is null || action is null)");
-            w.Line("error = \"entity and action are required\";");
-            w.Line("return false;");
-            w.Close();
-            w.Open("if (data.ValueKind != " + Json + ".JsonValueKind.Object)");
-            w.Line("error = \"data is not a JSON object\";");
+            w.Open("if (!CanRead(entity, action, data, out error))");
             w.Line("return false;");
             w.Close();
             w.Open("try");
             w.Open("switch (entity + \".\" + action)");
             foreach (var c in plan.Cases)
             {
-                w.Open("case " + Identifiers.Literal(c.Entity + "." + c.Action) + ":");
-                if (c.RequiredFields.Count > 0)
-                {
-                    w.Line("if (!HasFields(data, out error, " + string.Join(", ", c.RequiredFields.Select(Identifiers.Literal)) + ")) return false;");
-                }
-
-                w.Line("payload = new " + c.CaseName + "(ReadData<" + c.PayloadType + ">(data, " + c.PayloadType + ".CreateFromDiscriminatorValue));");
+                w.Open("case " + Key(c) + ":");
+                w.Open("if (" + c.PayloadSchema + ".TryRead(data, out var " + Param(c) + "Data, out error))");
+                w.Line("payload = new " + c.CaseName + "(" + Param(c) + "Data);");
                 w.Line("return true;");
+                w.Close();
+                w.Line("return false;");
                 w.Close();
             }
 
@@ -253,118 +172,215 @@ namespace Mlflow.Generators.Emit
             w.Close();
             w.Close();
             w.Open("catch (global::System.Exception ex) when (ex is not global::System.OutOfMemoryException)");
-            w.Line("error = \"data does not match the payload of '\" + entity + \".\" + action + \"' (\" + ex.GetType().Name + \")\";");
-            w.Line("payload = null;");
+            w.Line("error = ReadFailed(entity, action, ex);");
             w.Line("return false;");
             w.Close();
             w.Close();
+            w.Close();
+        }
 
-            // Whole envelope
+        /// <summary>A static method mapping each event to a type of its case (payload or case type).</summary>
+        private static void TypeSwitch(CodeWriter w, UnionCasesPlan plan, string name, string summary, string returns, System.Func<WebhookCasePlan, string> type)
+        {
+            w.Line("/// <summary>" + summary + "</summary>");
+            w.Line("/// <param name=\"webhookEvent\">The event.</param>");
+            w.Line("/// <returns>" + returns + "</returns>");
+            w.Open("public static global::System.Type? " + name + "(WebhookEvent webhookEvent)");
+            w.Open("switch (webhookEvent.ToString())");
+            foreach (var c in plan.Cases)
+            {
+                w.Line("case " + Key(c) + ": return typeof(" + type(c) + ");");
+            }
+
+            w.Line("default: return null;");
+            w.Close();
+            w.Close();
+        }
+
+        public static string Emit(WebhookPayloadFile file)
+        {
+            var p = file.Payload;
+            var w = new CodeWriter().Header();
+            w.Open("namespace " + file.Namespace);
+            w.Summary(p.Description, "The data of a webhook delivery.");
+            w.Open("public sealed partial class " + p.SchemaName + " : WebhookPayloadData");
+            foreach (var f in p.Fields)
+            {
+                w.Summary(f.Description, "The <c>" + f.WireName + "</c> field.");
+                var required = f.Required && !f.Nullable && f.Kind != WebhookFieldKind.Json;
+                w.Line("public " + (required ? "required " : "") + PropertyType(f, required) + " " + f.PropertyName + " { get; init; }");
+                w.Line();
+            }
+
+            w.Line("private static readonly string[] DeclaredFields = { " + string.Join(", ", p.Fields.Select(f => Identifiers.Literal(f.WireName))) + " };");
             w.Line();
-            w.Line("/// <summary>Reads a whole delivery body (<c>entity</c>, <c>action</c>, <c>timestamp</c>, <c>data</c>, optional <c>workspace</c>). Never throws for bad input.</summary>");
-            w.Line("/// <param name=\"deliveryBody\">The JSON body MLflow posted.</param>");
-            w.Line("/// <param name=\"payload\">The case, or null.</param>");
-            w.Line("/// <param name=\"error\">Why the body was not read, or null.</param>");
-            w.Line("/// <returns>True when the body was read.</returns>");
-            w.Open("public static bool TryParse(string deliveryBody, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WebhookPayload? payload, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)");
-            w.Line("payload = null;");
-            w.Open("if (deliveryBody is null)");
-            w.Line("error = \"the body is null\";");
+            w.Line("/// <summary>Reads the payload from a delivery's <c>data</c> object (no exception for bad data; the error names the field, never its value).</summary>");
+            w.Line("/// <param name=\"data\">The <c>data</c> object.</param>");
+            w.Line("/// <param name=\"value\">The payload, or null.</param>");
+            w.Line("/// <param name=\"error\">Why the data does not fit, or null.</param>");
+            w.Line("/// <returns>True when every required field is present and every declared field has its type.</returns>");
+            w.Open("public static bool TryRead(" + Json + ".JsonElement data, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out " + p.SchemaName + "? value, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)");
+            w.Line("var reader = new WebhookDataReader(data, " + Identifiers.Literal(p.SchemaName) + ");");
+            var i = 0;
+            foreach (var f in p.Fields)
+            {
+                w.Line("var f" + i + " = reader." + ReadMethod(f) + "(" + Identifiers.Literal(f.WireName) + ", required: " + (f.Required ? "true" : "false") + ", nullable: " + (f.Nullable ? "true" : "false") + ");");
+                i++;
+            }
+
+            w.Open("if (!reader.Succeeded(out error))");
+            w.Line("value = null;");
             w.Line("return false;");
             w.Close();
-            w.Line(Json + ".JsonDocument document;");
-            w.Open("try");
-            w.Line("document = " + Json + ".JsonDocument.Parse(deliveryBody);");
-            w.Close();
-            w.Open("catch (" + Json + ".JsonException)");
-            w.Line("error = \"the body is not valid JSON\";");
-            w.Line("return false;");
-            w.Close();
-            w.Open("using (document)");
-            w.Line("var root = document.RootElement;");
-            w.Open("if (root.ValueKind != " + Json + ".JsonValueKind.Object)");
-            w.Line("error = \"the body is not a JSON object\";");
-            w.Line("return false;");
-            w.Close();
-            w.Open("if (!root.TryGetProperty(\"entity\", out var entity) || entity.ValueKind != " + Json + ".JsonValueKind.String || !root.TryGetProperty(\"action\", out var action) || action.ValueKind != " + Json + ".JsonValueKind.String)");
-            w.Line("error = \"the envelope needs string fields 'entity' and 'action'\";");
-            w.Line("return false;");
-            w.Close();
-            w.Open("if (!root.TryGetProperty(\"timestamp\", out var timestamp) || timestamp.ValueKind != " + Json + ".JsonValueKind.String || !global::System.DateTimeOffset.TryParse(timestamp.GetString(), global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.AssumeUniversal, out var when))");
-            w.Line("error = \"the envelope needs an ISO 8601 'timestamp'\";");
-            w.Line("return false;");
-            w.Close();
-            w.Open("if (!root.TryGetProperty(\"data\", out var data))");
-            w.Line("error = \"the envelope has no 'data'\";");
-            w.Line("return false;");
-            w.Close();
-            w.Line("string? workspace = null;");
-            w.Open("if (root.TryGetProperty(\"workspace\", out var ws) && ws.ValueKind != " + Json + ".JsonValueKind.Null)");
-            w.Open("if (ws.ValueKind != " + Json + ".JsonValueKind.String)");
-            w.Line("error = \"the envelope's 'workspace' is not a string\";");
-            w.Line("return false;");
-            w.Close();
-            w.Line("workspace = ws.GetString();");
-            w.Close();
-            w.Open("if (!TryParse(entity.GetString()!, action.GetString()!, data, out var read, out error))");
-            w.Line("return false;");
-            w.Close();
-            w.Line("payload = read with { Timestamp = when, Workspace = workspace };");
+            w.Line("value = new " + p.SchemaName);
+            w.Line("{");
+            w.Indent();
+            i = 0;
+            foreach (var f in p.Fields)
+            {
+                var required = f.Required && !f.Nullable && f.Kind != WebhookFieldKind.Json;
+                w.Line(f.PropertyName + " = " + Convert(f, "f" + i, required) + ",");
+                i++;
+            }
+
+            w.Line("AdditionalData = reader.Unknown(DeclaredFields),");
+            w.Dedent();
+            w.Line("};");
             w.Line("return true;");
             w.Close();
-            w.Close();
-            w.Line();
-            w.Line("/// <summary>Reads a whole delivery body.</summary>");
-            w.Line("/// <param name=\"deliveryBody\">The JSON body MLflow posted.</param>");
-            w.Line("/// <returns>The case of the delivery's event.</returns>");
-            w.Line("/// <exception cref=\"global::System.FormatException\">The body is not a delivery of a known event; the message says why.</exception>");
-            w.Line("public static WebhookPayload Parse(string deliveryBody) =>");
-            w.Line("    TryParse(deliveryBody, out var payload, out var error) ? payload : throw new global::System.FormatException(\"Not a webhook delivery: \" + error + \".\");");
 
-            // ToJson
-            w.Line();
-            w.Line("/// <summary>Writes the delivery envelope (<c>entity</c>, <c>action</c>, <c>timestamp</c>, <c>data</c>, <c>workspace</c> when set) as JSON.</summary>");
-            w.Line("/// <returns>The JSON text.</returns>");
-            w.Open("public string ToJson()");
-            w.Line("using var dataWriter = new global::Microsoft.Kiota.Serialization.Json.JsonSerializationWriter();");
-            w.Line("dataWriter.WriteObjectValue(null, DataModel);");
-            w.Line("using var dataStream = dataWriter.GetSerializedContent();");
-            w.Line("using var reader = new global::System.IO.StreamReader(dataStream);");
-            w.Line("var dataJson = reader.ReadToEnd();");
-            w.Line("using var buffer = new global::System.IO.MemoryStream();");
-            w.Open("using (var writer = new " + Json + ".Utf8JsonWriter(buffer))");
-            w.Line("writer.WriteStartObject();");
-            w.Line("writer.WriteString(\"entity\", Event.Entity);");
-            w.Line("writer.WriteString(\"action\", Event.Action);");
-            w.Line("writer.WriteString(\"timestamp\", Timestamp.ToString(\"yyyy-MM-dd'T'HH:mm:ss.ffffffzzz\", global::System.Globalization.CultureInfo.InvariantCulture));");
-            w.Line("writer.WritePropertyName(\"data\");");
-            w.Line("writer.WriteRawValue(dataJson);");
-            w.Open("if (Workspace != null)");
-            w.Line("writer.WriteString(\"workspace\", Workspace);");
-            w.Close();
-            w.Line("writer.WriteEndObject();");
-            w.Close();
-            w.Line("return global::System.Text.Encoding.UTF8.GetString(buffer.ToArray());");
-            w.Close();
+            if (p.ExampleJson != null)
+            {
+                w.Line();
+                w.Line("/// <summary>The spec's example of this payload (a new object on every call).</summary>");
+                w.Line("/// <returns>The example.</returns>");
+                w.Line("public static " + p.SchemaName + " Example() => WebhookDataReader.Example<" + p.SchemaName + ">(" + Identifiers.Literal(p.ExampleJson) + ", TryRead);");
+            }
 
-            // helpers
             w.Line();
-            w.Open("private static bool HasFields(" + Json + ".JsonElement data, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error, params string[] names)");
-            w.Open("foreach (var name in names)");
-            w.Open("if (!data.TryGetProperty(name, out _))");
-            w.Line("error = \"data lacks the required field '\" + name + \"'\";");
-            w.Line("return false;");
+            w.Line("/// <inheritdoc />");
+            w.Open("private protected override void WriteFields(" + Json + ".Utf8JsonWriter writer)");
+            foreach (var f in p.Fields)
+            {
+                var required = f.Required && !f.Nullable && f.Kind != WebhookFieldKind.Json;
+                w.Line("WebhookDataWriter." + WriteMethod(f) + (f.Kind == WebhookFieldKind.Enum ? "<" + f.EnumSchema + ">" : "") + "(writer, " + Identifiers.Literal(f.WireName) + ", " + f.PropertyName + (required ? "" : ", writeNull: " + (f.Required ? "true" : "false")) + ");");
+            }
+
             w.Close();
             w.Close();
-            w.Line("error = null;");
-            w.Line("return true;");
             w.Close();
+            return w.ToString();
+        }
+
+        private static string BaseType(WebhookFieldPlan f)
+        {
+            switch (f.Kind)
+            {
+                case WebhookFieldKind.String: return "string";
+                case WebhookFieldKind.Int32: return "int";
+                case WebhookFieldKind.Int64: return "long";
+                case WebhookFieldKind.Double: return "double";
+                case WebhookFieldKind.Boolean: return "bool";
+                case WebhookFieldKind.StringMap: return "global::System.Collections.Generic.IReadOnlyDictionary<string, string>";
+                case WebhookFieldKind.Enum: return f.EnumSchema!;
+                default: return Json + ".JsonElement";
+            }
+        }
+
+        private static string PropertyType(WebhookFieldPlan f, bool required) => BaseType(f) + (required ? "" : "?");
+
+        private static string ReadMethod(WebhookFieldPlan f)
+        {
+            switch (f.Kind)
+            {
+                case WebhookFieldKind.String: return "String";
+                case WebhookFieldKind.Int32: return "Int32";
+                case WebhookFieldKind.Int64: return "Int64";
+                case WebhookFieldKind.Double: return "Double";
+                case WebhookFieldKind.Boolean: return "Boolean";
+                case WebhookFieldKind.StringMap: return "StringMap";
+                case WebhookFieldKind.Enum: return "String";
+                default: return "Json";
+            }
+        }
+
+        private static string WriteMethod(WebhookFieldPlan f) => f.Kind == WebhookFieldKind.Enum ? "Enum" : ReadMethod(f);
+
+        /// <summary>The reader answers nullable values; required ones are present once the reader succeeded.</summary>
+        private static string Convert(WebhookFieldPlan f, string local, bool required)
+        {
+            if (f.Kind == WebhookFieldKind.Enum)
+            {
+                return required ? "new " + f.EnumSchema + "(" + local + "!)" : local + " is null ? null : new " + f.EnumSchema + "(" + local + ")";
+            }
+
+            if (!required)
+            {
+                return local;
+            }
+
+            return f.Kind == WebhookFieldKind.String || f.Kind == WebhookFieldKind.StringMap ? local + "!" : local + ".GetValueOrDefault()";
+        }
+
+        public static string Emit(WebhookEnumFile file)
+        {
+            var e = file.Enum;
+            var n = e.SchemaName;
+            var w = new CodeWriter().Header();
+            w.Open("namespace " + file.Namespace);
+            w.Line("/// <summary>");
+            foreach (var raw in (string.IsNullOrWhiteSpace(e.Description) ? "A string value of a webhook payload." : e.Description!.Trim()).Split('\n'))
+            {
+                w.Line("/// " + Identifiers.Xml(raw.TrimEnd('\r')));
+            }
+
+            w.Line("/// An open set: a value a newer MLflow sends that this SDK does not know is kept as it is (<see cref=\"IsKnown\"/> false).");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"value\">The wire value, e.g. <c>" + Identifiers.Xml(e.Members.Count > 0 ? e.Members[0].WireName : "") + "</c>.</param>");
+            w.Open("public readonly partial struct " + n + "(string value) : global::System.IEquatable<" + n + ">");
+            foreach (var m in e.Members)
+            {
+                w.Line("/// <summary><c>" + Identifiers.Xml(m.WireName) + "</c>.</summary>");
+                w.Line("public static " + n + " " + m.CsName + " { get; } = new " + n + "(" + Identifiers.Literal(m.WireName) + ");");
+                w.Line();
+            }
+
+            w.Line("/// <summary>The values the spec lists, in spec order.</summary>");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + n + "> Known { get; } = new " + n + "[] { " + string.Join(", ", e.Members.Select(m => m.CsName)) + " };");
             w.Line();
-            w.Open("private static T ReadData<T>(" + Json + ".JsonElement data, " + s + ".ParsableFactory<T> factory) where T : " + s + ".IParsable");
-            w.Line("var node = new global::Microsoft.Kiota.Serialization.Json.JsonParseNode(data.Clone());");
-            w.Line("return node.GetObjectValue(factory) ?? throw new global::System.FormatException(\"data is empty\");");
+            w.Line("/// <summary>The wire value, exactly as MLflow sent it.</summary>");
+            w.Line("public string Value { get; } = value ?? throw new global::System.ArgumentNullException(nameof(value));");
+            w.Line();
+            w.Line("/// <summary>True when the value is one the spec lists.</summary>");
+            w.Line("public bool IsKnown => " + (e.Members.Count == 0 ? "false" : string.Join(" || ", e.Members.Select(m => "Value == " + Identifiers.Literal(m.WireName)))) + ";");
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line("public bool Equals(" + n + " other) => string.Equals(Value, other.Value, global::System.StringComparison.Ordinal);");
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line("public override bool Equals(object? obj) => obj is " + n + " other && Equals(other);");
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line("public override int GetHashCode() => Value is null ? 0 : global::System.StringComparer.Ordinal.GetHashCode(Value);");
+            w.Line();
+            w.Line("/// <summary>The wire value.</summary>");
+            w.Line("/// <returns>The value.</returns>");
+            w.Line("public override string ToString() => Value ?? string.Empty;");
+            w.Line();
+            w.Line("/// <summary>True when both hold the same wire value.</summary>");
+            w.Line("/// <param name=\"left\">A value.</param>");
+            w.Line("/// <param name=\"right\">Another value.</param>");
+            w.Line("/// <returns>Whether they are equal.</returns>");
+            w.Line("public static bool operator ==(" + n + " left, " + n + " right) => left.Equals(right);");
+            w.Line();
+            w.Line("/// <summary>True when the wire values differ.</summary>");
+            w.Line("/// <param name=\"left\">A value.</param>");
+            w.Line("/// <param name=\"right\">Another value.</param>");
+            w.Line("/// <returns>Whether they differ.</returns>");
+            w.Line("public static bool operator !=(" + n + " left, " + n + " right) => !left.Equals(right);");
             w.Close();
             w.Close();
+            return w.ToString();
         }
     }
 }

@@ -42,8 +42,31 @@ namespace Mlflow.Generators.Model
         public static readonly TypeSpec String = new TypeSpec(TypeKind.String);
     }
 
-    /// <summary>An <c>x-*</c> extension and its value as compact JSON text.</summary>
+    /// <summary>An <c>x-*</c> extension and its value as compact JSON text (kept for reference; planners read the typed records).</summary>
     internal sealed record ExtensionSpec(string Name, string Json);
+
+    /// <summary>Where a node of the spec starts (1-based), for diagnostics.</summary>
+    internal readonly record struct SpecPosition(int Line, int Column)
+    {
+        public static readonly SpecPosition Unknown = new SpecPosition(1, 1);
+    }
+
+    /// <summary>An operation's <c>x-mlflow-pagination</c>: the request's page-token parameter and the answer's fields.</summary>
+    /// <param name="TokenParameter">The request's page-token parameter or body field (<c>page_token</c>).</param>
+    /// <param name="NextTokenField">The answer's next-page token field (<c>next_page_token</c>).</param>
+    /// <param name="ItemsField">The answer's list of items (<c>runs</c>).</param>
+    /// <param name="MaxResultsParameter">The request's page-size parameter (<c>max_results</c>), or null.</param>
+    internal sealed record PaginationSpec(string TokenParameter, string NextTokenField, string ItemsField, string? MaxResultsParameter);
+
+    /// <summary>The <c>x-mlflow-*</c> extensions of an operation the generators use, read once by the parser.</summary>
+    /// <param name="Since">The first MLflow release with the operation (<c>x-mlflow-since</c>); null when absent or unknown.</param>
+    /// <param name="Pagination">The operation's paging fields (<c>x-mlflow-pagination</c>), or null.</param>
+    /// <param name="WebhookEntity">A webhook's wire entity (<c>x-mlflow-entity</c>), or null.</param>
+    /// <param name="WebhookAction">A webhook's wire action (<c>x-mlflow-action</c>), or null.</param>
+    internal sealed record MlflowOperationExtensions(string? Since, PaginationSpec? Pagination, string? WebhookEntity, string? WebhookAction)
+    {
+        public static readonly MlflowOperationExtensions None = new MlflowOperationExtensions(null, null, null, null);
+    }
 
     /// <summary>What a component schema declares.</summary>
     internal enum SchemaKind
@@ -67,7 +90,8 @@ namespace Mlflow.Generators.Model
         string? ExampleJson,
         EquatableArray<ExtensionSpec> Extensions,
         string Pointer,
-        bool AlwaysWritten = false);
+        bool AlwaysWritten = false,
+        SpecPosition Position = default);
 
     /// <summary>A component schema (or an inline object/enum schema hoisted under a derived name).</summary>
     internal sealed record SchemaSpec(
@@ -84,6 +108,7 @@ namespace Mlflow.Generators.Model
         EquatableArray<ExtensionSpec> Extensions);
 
     /// <summary>An operation parameter (path, query, header or cookie).</summary>
+    /// <param name="AllowSlashes">A path parameter marked <c>x-mlflow-allow-slashes: true</c> (its value keeps its slashes).</param>
     internal sealed record ParameterSpec(
         string Name,
         string In,
@@ -94,31 +119,15 @@ namespace Mlflow.Generators.Model
         string? Description,
         bool Deprecated,
         EquatableArray<ExtensionSpec> Extensions,
-        string Pointer)
-    {
-        /// <summary>True for path parameters marked <c>x-mlflow-allow-slashes: true</c>.</summary>
-        public bool AllowSlashes
-        {
-            get
-            {
-                foreach (var e in Extensions)
-                {
-                    if (e.Name == "x-mlflow-allow-slashes" && e.Json == "true")
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-        }
-    }
+        string Pointer,
+        bool AllowSlashes = false,
+        SpecPosition Position = default);
 
     /// <summary>One media type of a body.</summary>
     internal sealed record MediaSpec(string MediaType, TypeSpec? Type);
 
     /// <summary>A request body.</summary>
-    internal sealed record RequestBodySpec(bool Required, string? Description, EquatableArray<MediaSpec> Content);
+    internal sealed record RequestBodySpec(bool Required, string? Description, EquatableArray<MediaSpec> Content, SpecPosition Position = default);
 
     /// <summary>One response of an operation (<c>Status</c> is "200", "4XX" or "default").</summary>
     internal sealed record ResponseSpec(string Status, string? Description, string? ComponentName, EquatableArray<MediaSpec> Content);
@@ -136,21 +145,12 @@ namespace Mlflow.Generators.Model
         RequestBodySpec? RequestBody,
         EquatableArray<ResponseSpec> Responses,
         EquatableArray<ExtensionSpec> Extensions,
-        string Pointer)
+        string Pointer,
+        MlflowOperationExtensions? Mlflow = null,
+        SpecPosition Position = default)
     {
-        /// <summary>The raw JSON text of an extension, or null.</summary>
-        public string? Extension(string name)
-        {
-            foreach (var e in Extensions)
-            {
-                if (e.Name == name)
-                {
-                    return e.Json;
-                }
-            }
-
-            return null;
-        }
+        /// <summary>The typed <c>x-mlflow-*</c> extensions (never null).</summary>
+        public MlflowOperationExtensions MlflowExtensions => Mlflow ?? MlflowOperationExtensions.None;
     }
 
     /// <summary>An entry of the top-level <c>webhooks</c> object (key <c>entity.action</c>).</summary>

@@ -239,7 +239,8 @@ namespace Mlflow.Generators.Parser
                     body = new RequestBodySpec(
                         resolved.GetBool("required"),
                         resolved.GetString("description"),
-                        ParseContent(resolved.GetObject("content"), bodyPointer + "/content", hoistBase + "Request"));
+                        ParseContent(resolved.GetObject("content"), bodyPointer + "/content", hoistBase + "Request"),
+                        new SpecPosition(resolved.Line, resolved.Column));
                 }
             }
 
@@ -288,7 +289,57 @@ namespace Mlflow.Generators.Parser
                 body,
                 responses.ToEquatableArray(),
                 Extensions(node),
-                pointer);
+                pointer,
+                MlflowExtensions(node, pointer),
+                new SpecPosition(node.Line, node.Column));
+        }
+
+        /// <summary>Reads the <c>x-mlflow-*</c> extensions of an operation the generators use into typed values, once.</summary>
+        private MlflowOperationExtensions? MlflowExtensions(JsonObject node, string pointer)
+        {
+            var since = ExtensionString(node, pointer, "x-mlflow-since");
+            if (since == "unknown" || since?.Length == 0)
+            {
+                since = null;
+            }
+
+            PaginationSpec? pagination = null;
+            if (node.Get("x-mlflow-pagination") is JsonNode paging)
+            {
+                var o = paging as JsonObject;
+                var token = o?.GetString("tokenParameter");
+                var next = o?.GetString("nextTokenField");
+                var items = o?.GetString("itemsField");
+                if (token == null || next == null || items == null)
+                {
+                    Error(DiagnosticDescriptors.UnsupportedId, paging, pointer + "/x-mlflow-pagination", "x-mlflow-pagination is an object with the strings tokenParameter, nextTokenField and itemsField");
+                }
+                else
+                {
+                    pagination = new PaginationSpec(token, next, items, o!.GetString("maxResultsParameter"));
+                }
+            }
+
+            var entity = ExtensionString(node, pointer, "x-mlflow-entity");
+            var action = ExtensionString(node, pointer, "x-mlflow-action");
+            return since == null && pagination == null && entity == null && action == null ? null : new MlflowOperationExtensions(since, pagination, entity, action);
+        }
+
+        private string? ExtensionString(JsonObject node, string pointer, string name)
+        {
+            var value = node.Get(name);
+            if (value == null)
+            {
+                return null;
+            }
+
+            if (value is JsonString s)
+            {
+                return s.Value;
+            }
+
+            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + name, name + " is a string");
+            return null;
         }
 
         private EquatableArray<MediaSpec> ParseContent(JsonObject? content, string pointer, string hoistName)
@@ -357,7 +408,8 @@ namespace Mlflow.Generators.Parser
 
                 var style = resolved.GetString("style");
                 var explode = resolved.Get("explode") is JsonBool b ? b.Value : (style == null || style == "form");
-                list.Add(new ParameterSpec(name!, location!, resolved.GetBool("required") || location == "path", type, style, explode, resolved.GetString("description"), resolved.GetBool("deprecated"), Extensions(resolved), itemPointer));
+                var allowSlashes = resolved.Get("x-mlflow-allow-slashes") is JsonBool slashes && slashes.Value;
+                list.Add(new ParameterSpec(name!, location!, resolved.GetBool("required") || location == "path", type, style, explode, resolved.GetString("description"), resolved.GetBool("deprecated"), Extensions(resolved), itemPointer, allowSlashes, new SpecPosition(resolved.Line, resolved.Column)));
             }
 
             return list;
@@ -492,7 +544,8 @@ namespace Mlflow.Generators.Parser
                         propNode.Get("example") is JsonNode ex ? JsonText.Write(ex) : null,
                         Extensions(propNode),
                         propPointer,
-                        alwaysWritten.Remove(p.Key)));
+                        alwaysWritten.Remove(p.Key),
+                        new SpecPosition(propNode.Line, propNode.Column)));
                 }
             }
 

@@ -157,7 +157,7 @@ namespace Mlflow.Generators.Planning
                 }
 
                 var clientKey = op.Tag != null && clientOfTag.TryGetValue(op.Tag, out var k) ? k : RootKey;
-                var position = new SourcePosition(_spec.FilePath, op.Pointer, 1, 1);
+                var position = new SourcePosition(_spec.FilePath, op.Pointer, Math.Max(op.Position.Line, 1), Math.Max(op.Position.Column, 1));
                 var method = PlanMethod(op, Fallback(op, position));
                 if (method == null)
                 {
@@ -458,7 +458,7 @@ namespace Mlflow.Generators.Planning
                 op.OperationId,
                 op.Method.ToUpperInvariant(),
                 op.Path,
-                StringExtension(op, "x-mlflow-since"),
+                op.MlflowExtensions.Since,
                 op.Deprecated,
                 summary,
                 returnsDoc,
@@ -624,44 +624,28 @@ namespace Mlflow.Generators.Planning
 
         private static bool IsRole(OperationSpec op, string wire, string role)
         {
-            var json = op.Extension("x-mlflow-pagination");
-            if (json == null)
+            var paging = op.MlflowExtensions.Pagination;
+            switch (role)
             {
-                return false;
-            }
-
-            try
-            {
-                return JsonReader.Parse(json) is JsonObject o && o.GetString(role) == wire;
-            }
-            catch (JsonReadException)
-            {
-                return false;
+                case "tokenParameter": return paging?.TokenParameter == wire;
+                case "nextTokenField": return paging?.NextTokenField == wire;
+                case "itemsField": return paging?.ItemsField == wire;
+                case "maxResultsParameter": return paging?.MaxResultsParameter == wire;
+                default: return false;
             }
         }
 
         private FacadePagingPlan? Paging(OperationSpec op, OperationPlan operation, FacadeMethodEntry entry)
         {
-            var json = op.Extension("x-mlflow-pagination");
-            if (json == null || operation.Response.Kind != ResponseKind.Model || !_models.TryGetValue(operation.Response.Type!.Name!, out var pageModel))
+            var paging = op.MlflowExtensions.Pagination;
+            if (paging == null || operation.Response.Kind != ResponseKind.Model || !_models.TryGetValue(operation.Response.Type!.Name!, out var pageModel))
             {
                 return null;
             }
 
-            JsonObject? paging;
-            try
-            {
-                paging = JsonReader.Parse(json) as JsonObject;
-            }
-            catch (JsonReadException)
-            {
-                return null;
-            }
-
-            var items = pageModel.Properties.FirstOrDefault(p => p.WireName == paging?.GetString("itemsField"));
-            var next = pageModel.Properties.FirstOrDefault(p => p.WireName == paging?.GetString("nextTokenField"));
-            var token = paging?.GetString("tokenParameter");
-            if (items == null || items.Type.Kind != UseKind.Array || next == null || token == null)
+            var items = pageModel.Properties.FirstOrDefault(p => p.WireName == paging.ItemsField);
+            var next = pageModel.Properties.FirstOrDefault(p => p.WireName == paging.NextTokenField);
+            if (items == null || items.Type.Kind != UseKind.Array || next == null)
             {
                 return null;
             }
@@ -718,24 +702,6 @@ namespace Mlflow.Generators.Planning
         }
 
         // ------------------------------------------------------------------------------------------ helpers
-
-        private static string? StringExtension(OperationSpec op, string name)
-        {
-            var json = op.Extension(name);
-            if (json == null)
-            {
-                return null;
-            }
-
-            try
-            {
-                return (JsonReader.Parse(json) as JsonString)?.Value;
-            }
-            catch (JsonReadException)
-            {
-                return null;
-            }
-        }
 
         /// <summary>An entry names something the spec lacks: an error, or an info when the spec is older than the description.</summary>
         private void Absent(SourcePosition position, string message)

@@ -55,8 +55,15 @@ namespace Mlflow.Generators.Planning
             var errorModels = planner.ErrorModelNames();
             var models = new List<ModelPlan>();
             var enums = new List<EnumPlan>();
+            // The webhook envelopes and payloads are generated into Mlflow.Webhooks (UnionPlanner), not as client models.
+            var webhookOnly = SchemaReach.WebhookOnly(spec);
             foreach (var schema in spec.Schemas)
             {
+                if (webhookOnly.Contains(schema.Name))
+                {
+                    continue;
+                }
+
                 switch (schema.Kind)
                 {
                     case SchemaKind.Object:
@@ -79,6 +86,11 @@ namespace Mlflow.Generators.Planning
                 builders.ToEquatableArray(),
                 planner._diagnostics.ToEquatableArray());
         }
+
+        /// <summary>The 1-based line of a spec node for a diagnostic (1 when the parser did not record it).</summary>
+        private static int Line(SpecPosition position) => position.Line > 0 ? position.Line : 1;
+
+        private static int Column(SpecPosition position) => position.Column > 0 ? position.Column : 1;
 
         private HashSet<string> ErrorModelNames()
         {
@@ -140,7 +152,7 @@ namespace Mlflow.Generators.Planning
 
                 name = Identifiers.Unique(name, taken);
                 var type = Resolve(p.Type, 0);
-                type = Simplify(type, p.Pointer);
+                type = Simplify(type, p.Pointer, p.Position);
                 props.Add(new PropertyPlan(p.Name, name, type, p.Description, p.Deprecated, PresenceOf(p, type), p.AlwaysWritten));
             }
 
@@ -177,11 +189,11 @@ namespace Mlflow.Generators.Planning
         }
 
         /// <summary>Containers of containers are kept as untyped JSON (lossless), with an informational diagnostic.</summary>
-        private TypeUse Simplify(TypeUse type, string pointer)
+        private TypeUse Simplify(TypeUse type, string pointer, SpecPosition position)
         {
             if ((type.Kind == UseKind.Array || type.Kind == UseKind.Map) && (type.Item!.Kind == UseKind.Array || type.Item.Kind == UseKind.Map || type.Item.Kind == UseKind.Stream))
             {
-                _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnionAsUntypedId, DiagnosticLevel.Info, _spec.FilePath, pointer, "a container of containers is read as an untyped JSON value (UntypedNode)", 1, 1));
+                _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnionAsUntypedId, DiagnosticLevel.Info, _spec.FilePath, pointer, "a container of containers is read as an untyped JSON value (UntypedNode)", Line(position), Column(position)));
                 return new TypeUse(UseKind.Any);
             }
 
@@ -509,19 +521,6 @@ namespace Mlflow.Generators.Planning
         }
 
 
-        /// <summary>The operation's <c>x-mlflow-since</c> (first MLflow release), or null when absent or unknown.</summary>
-        private static string? FirstRelease(OperationSpec op)
-        {
-            var json = op.Extension("x-mlflow-since");
-            if (json == null || json.Length < 2 || json[0] != '"')
-            {
-                return null;
-            }
-
-            var value = json.Substring(1, json.Length - 2);
-            return value.Length == 0 || value == "unknown" || value.IndexOf('\\') >= 0 ? null : value;
-        }
-
         private OperationPlan PlanOperation(OperationSpec op, List<(Node Node, string Name)> placed)
         {
             var query = new List<QueryParameterPlan>();
@@ -537,7 +536,7 @@ namespace Mlflow.Generators.Planning
                 var scalar = type.Kind == UseKind.Array ? type.Item! : type;
                 if (!IsQueryScalar(scalar.Kind))
                 {
-                    _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnsupportedParameterId, DiagnosticLevel.Error, _spec.FilePath, p.Pointer, "query parameter '" + p.Name + "' of " + op.OperationId + " has a " + scalar.Kind + " type; query parameters must be primitives, enums or arrays of them", 1, 1));
+                    _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnsupportedParameterId, DiagnosticLevel.Error, _spec.FilePath, p.Pointer, "query parameter '" + p.Name + "' of " + op.OperationId + " has a " + scalar.Kind + " type; query parameters must be primitives, enums or arrays of them", Line(p.Position), Column(p.Position)));
                     continue;
                 }
 
@@ -549,7 +548,7 @@ namespace Mlflow.Generators.Planning
             {
                 if (p.In == "path" && !placed.Any(x => x.Name == p.Name))
                 {
-                    _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnsupportedParameterId, DiagnosticLevel.Error, _spec.FilePath, p.Pointer, "path parameter '" + p.Name + "' of " + op.OperationId + " does not appear in the path " + op.Path, 1, 1));
+                    _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnsupportedParameterId, DiagnosticLevel.Error, _spec.FilePath, p.Pointer, "path parameter '" + p.Name + "' of " + op.OperationId + " does not appear in the path " + op.Path, Line(p.Position), Column(p.Position)));
                 }
             }
 
@@ -568,7 +567,7 @@ namespace Mlflow.Generators.Planning
                 PlanBody(op),
                 PlanResponse(op),
                 PlanErrors(op),
-                FirstRelease(op));
+                op.MlflowExtensions.Since);
         }
 
         private static bool IsQueryScalar(UseKind kind) =>
@@ -595,7 +594,7 @@ namespace Mlflow.Generators.Planning
                     return new BodyPlan(BodyKind.Json, m.MediaType, type, required);
                 }
 
-                _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnsupportedBodyId, DiagnosticLevel.Error, _spec.FilePath, op.Pointer + "/requestBody", "the JSON request body of " + op.OperationId + " is a " + type.Kind + "; JSON bodies must be objects (a schema reference), arrays of objects or {}", 1, 1));
+                _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnsupportedBodyId, DiagnosticLevel.Error, _spec.FilePath, op.Pointer + "/requestBody", "the JSON request body of " + op.OperationId + " is a " + type.Kind + "; JSON bodies must be objects (a schema reference), arrays of objects or {}", Line(op.RequestBody!.Position), Column(op.RequestBody.Position)));
                 return null;
             }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Mlflow.Generators;
 
@@ -56,7 +57,7 @@ public sealed class UnionExhaustivenessTests
     }
 
     [Fact]
-    public void Editing_one_example_regenerates_only_that_factory_and_leaves_the_union_cached()
+    public void Editing_one_example_regenerates_only_that_payload_type_and_leaves_the_union_cached()
     {
         var before = new InMemoryText("probe.openapi.json", Spec("widget.created", "gadget.deleted"));
         var after = new InMemoryText("probe.openapi.json", Spec("widget.created", "gadget.deleted").Replace("example-widget", "example-widget-2"));
@@ -70,11 +71,11 @@ public sealed class UnionExhaustivenessTests
         driver = driver.ReplaceAdditionalText(before, after).RunGenerators(compilation);
         var steps = driver.GetRunResult().Results[0].TrackedSteps;
 
-        var examples = steps[MlflowExtrasGenerator.TrackingNames.Examples].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
-        Assert.Equal(1, examples.Count(r => r == IncrementalStepRunReason.Modified));
-        Assert.Equal(1, examples.Count(r => r == IncrementalStepRunReason.Unchanged));
+        var payloads = steps[MlflowExtrasGenerator.TrackingNames.WebhookPayloads].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Equal(1, payloads.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(1, payloads.Count(r => r == IncrementalStepRunReason.Unchanged));
         Assert.All(steps[MlflowExtrasGenerator.TrackingNames.Union].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
-        var generated = driver.GetRunResult().Results[0].GeneratedSources.Single(g => g.HintName.EndsWith("WidgetCreatedPayload.Example.g.cs", StringComparison.Ordinal));
+        var generated = driver.GetRunResult().Results[0].GeneratedSources.Single(g => g.HintName.EndsWith("WidgetCreatedPayload.g.cs", StringComparison.Ordinal));
         Assert.Contains("example-widget-2", generated.SourceText.ToString());
     }
 
@@ -110,6 +111,15 @@ public sealed class UnionExhaustivenessTests
             """;
     }
 
+    // The fixed webhook runtime the generated union calls (src/Mlflow.Webhooks/Payloads), copied next to the tests by the project file.
+    private static readonly SyntaxTree[] RuntimeTrees = Directory
+        .GetFiles(Path.Combine(AppContext.BaseDirectory, "WebhookRuntime"), "*.cs", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal)
+        .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), new CSharpParseOptions(LanguageVersion.Latest), path: p))
+        // Mlflow.Webhooks compiles with the SDK's implicit usings; so do its sources here.
+        .Append(CSharpSyntaxTree.ParseText("global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;", new CSharpParseOptions(LanguageVersion.Latest), path: "ImplicitUsings.cs"))
+        .ToArray();
+
     private static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compile) Run(string spec, string userCode)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -119,15 +129,36 @@ public sealed class UnionExhaustivenessTests
             .Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create(
             "UnionProbe",
-            new[] { CSharpSyntaxTree.ParseText(userCode, new CSharpParseOptions(LanguageVersion.Latest), path: "user.cs") },
+            RuntimeTrees.Append(CSharpSyntaxTree.ParseText(userCode, new CSharpParseOptions(LanguageVersion.Latest), path: "user.cs")),
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        // As in Mlflow.Webhooks: the generator's webhook surface.
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new MlflowClientGenerator().AsSourceGenerator() }, // includes the extras steps
+            new[] { new MlflowClientGenerator().AsSourceGenerator() },
             new AdditionalText[] { new InMemoryText("probe.openapi.json", spec) },
-            new CSharpParseOptions(LanguageVersion.Latest));
+            new CSharpParseOptions(LanguageVersion.Latest),
+            new WebhookSurfaceOptions());
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         return (generatorDiagnostics, output.GetDiagnostics());
+    }
+
+    /// <summary>The MSBuild property Mlflow.Webhooks sets: <c>MlflowGeneratedSurface=Webhooks</c>.</summary>
+    private sealed class WebhookSurfaceOptions : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options();
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => GlobalOptions;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => GlobalOptions;
+
+        private sealed class Options : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+            {
+                value = key == "build_property.MlflowGeneratedSurface" ? "Webhooks" : null;
+                return value != null;
+            }
+        }
     }
 
     private sealed class InMemoryText(string path, string text) : AdditionalText

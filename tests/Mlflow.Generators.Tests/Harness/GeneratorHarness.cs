@@ -28,10 +28,22 @@ internal static class GeneratorHarness
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
+    /// <summary>
+    /// The client runtime the generated code calls (Mlflow.Client's Runtime/Serialization and Runtime/Operations,
+    /// copied next to the tests by the project file), parsed once and compiled into every generated compilation.
+    /// </summary>
+    public static ImmutableArray<SyntaxTree> RuntimeTrees { get; } = Directory
+        .GetFiles(Path.Combine(AppContext.BaseDirectory, "GeneratedRuntime"), "*.cs", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal)
+        .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), ParseOptions, path: p))
+        // Mlflow.Client compiles with the SDK's implicit usings; so do its sources here.
+        .Append(CSharpSyntaxTree.ParseText("global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;", ParseOptions, path: "ImplicitUsings.cs"))
+        .ToImmutableArray();
+
     public static CSharpCompilation NewCompilation(params string[] sources) =>
         CSharpCompilation.Create(
             "Generated" + Guid.NewGuid().ToString("N"),
-            sources.Select(s => CSharpSyntaxTree.ParseText(s, ParseOptions)),
+            RuntimeTrees.Concat(sources.Select(s => CSharpSyntaxTree.ParseText(s, ParseOptions))),
             References.Value,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
