@@ -98,7 +98,20 @@ internal sealed class MlflowJsonParseNode : IParseNode
 
     /// <inheritdoc />
     public IEnumerable<T> GetCollectionOfObjectValues<T>(ParsableFactory<T> factory)
-        where T : IParsable => ObjectValues(element, factory);
+        where T : IParsable
+    {
+        if (owned is null) return ObjectValues(element, factory);
+
+        // The root of an answer: read it whole here, so that text the reader cannot decode fails as a protocol error.
+        try
+        {
+            return [.. ObjectValues(element, factory)];
+        }
+        catch (InvalidOperationException ex) when (IsUndecodableText(ex))
+        {
+            throw Undecodable(ex);
+        }
+    }
 
     /// <inheritdoc />
     public T GetObjectValue<T>(ParsableFactory<T> factory)
@@ -119,6 +132,10 @@ internal sealed class MlflowJsonParseNode : IParseNode
             OnAfterAssignFieldValues?.Invoke(item);
             return item;
         }
+        catch (InvalidOperationException ex) when (document is not null && IsUndecodableText(ex))
+        {
+            throw Undecodable(ex);
+        }
         finally
         {
             // Root object read: every value has been copied out of the document.
@@ -135,6 +152,18 @@ internal sealed class MlflowJsonParseNode : IParseNode
         }
 
         return null;
+    }
+
+    // System.Text.Json validates escapes only when a string is read: "\ud800" (an unpaired surrogate) is valid JSON
+    // text but no .NET string, and reading it throws InvalidOperationException from System.Text.Json.
+    private static bool IsUndecodableText(InvalidOperationException ex) =>
+        string.Equals(ex.Source, "System.Text.Json", StringComparison.Ordinal);
+
+    private static MlflowProtocolException Undecodable(InvalidOperationException ex)
+    {
+        var message = $"The server's answer holds text that cannot be decoded: {ex.Message} An MLflow server writes valid UTF-16 escapes; "
+            + "a proxy in front of it, or a connection that lost bytes, changed the answer.";
+        return new MlflowProtocolException(message, MlflowProtocolException.Details(message, "application/json"), ex);
     }
 
     private MlflowJsonParseNode Child(JsonElement child) => new(child)
