@@ -133,11 +133,35 @@ public sealed partial class ForwardCompatibilityTests(ITestOutputHelper output)
     private static void Collect(object? value, HashSet<(string, string)> kept, int depth)
     {
         if (value is null || depth > 40) return;
+        if (value is string text)
+        {
+            kept.Add(("<string>", text));
+            return;
+        }
+
+        if (value is UntypedObject untypedObject)
+        {
+            foreach (var (key, node) in untypedObject.GetValue())
+            {
+                if (node is UntypedString s) kept.Add((key, s.GetValue() ?? string.Empty));
+                else Collect(node, kept, depth + 1);
+            }
+
+            return;
+        }
+
+        if (value is UntypedArray untypedArray)
+        {
+            foreach (var node in untypedArray.GetValue()) Collect(node, kept, depth + 1);
+            return;
+        }
+
         if (value is IAdditionalDataHolder holder && value is IParsable)
         {
             foreach (var (key, raw) in holder.AdditionalData)
             {
                 kept.Add((key, raw is UntypedString s ? s.GetValue() ?? string.Empty : "<" + raw?.GetType().Name + ">"));
+                if (raw is UntypedObject or UntypedArray) Collect(raw, kept, depth + 1);
             }
 
             foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -154,7 +178,7 @@ public sealed partial class ForwardCompatibilityTests(ITestOutputHelper output)
                     continue; // a required field the answer did not carry
                 }
 
-                if (child is string text) kept.Add(("<string>", text));
+                if (child is string childText) kept.Add(("<string>", childText));
                 else Collect(child, kept, depth + 1);
             }
         }

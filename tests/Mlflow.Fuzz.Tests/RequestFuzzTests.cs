@@ -77,7 +77,7 @@ public sealed class RequestFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Body_strings_round_trip_through_the_json_or_fail_before_sending()
     {
-        int sent = 0, refused = 0;
+        int sent = 0, refused = 0, escaped = 0;
         Gen.Select(Values, Values).Sample((key, value) =>
         {
             using var capture = new Capture();
@@ -93,13 +93,20 @@ public sealed class RequestFuzzTests(ITestOutputHelper output)
                 return;
             }
 
-            Assert.False(unpaired, "a lone surrogate was sent");
             using var body = JsonDocument.Parse(capture.Body!);
+            if (unpaired)
+            {
+                // Sent as a \uXXXX escape (valid JSON; MLflow's Python reads it back as the same code unit).
+                Assert.Contains("\\u", Encoding.UTF8.GetString(capture.Body!), StringComparison.OrdinalIgnoreCase);
+                escaped++;
+                return;
+            }
+
             Assert.Equal(key, body.RootElement.GetProperty("key").GetString());
             Assert.Equal(value, body.RootElement.GetProperty("value").GetString());
             sent++;
         }, seed: "0000000000013", iter: Cases, threads: 1);
-        output.WriteLine($"{sent} bodies sent, {refused} refused before sending (lone surrogates)");
+        output.WriteLine($"{sent} bodies sent, {escaped} with lone surrogates sent escaped, {refused} refused before sending");
     }
 
     private static bool HasLoneSurrogate(string s)
