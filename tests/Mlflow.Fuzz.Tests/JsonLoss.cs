@@ -137,7 +137,8 @@ public static class JsonLoss
     }
 
     private static bool LooksNumeric(string s) =>
-        s.Length > 0 && (char.IsAsciiDigit(s[0]) || (s[0] == '-' && s.Length > 1 && char.IsAsciiDigit(s[1])));
+        s is "NaN" or "Infinity" or "-Infinity"
+        || (s.Length > 0 && (char.IsAsciiDigit(s[0]) || (s[0] == '-' && s.Length > 1 && char.IsAsciiDigit(s[1]))));
 
     private static bool Same((decimal? Dec, double? Dbl, string Text) a, (decimal? Dec, double? Dbl, string Text) b)
     {
