@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Mlflow.Client.Tests")]
+[assembly: InternalsVisibleTo("Mlflow.Fuzz.Tests")]

@@ -97,7 +97,7 @@ public sealed partial class MlflowClient : IDisposable
         if (ownsHttpClient) httpClient.Dispose();
     }
 
-    private static HttpClientRequestAdapter CreateRequestAdapter(MlflowSettings settings, HttpClient httpClient)
+    private static IRequestAdapter CreateRequestAdapter(MlflowSettings settings, HttpClient httpClient)
     {
         var parseNodes = new ParseNodeFactoryRegistry();
         // Kiota's JsonParseNode semantics without its document copy and per-value JsonSerializer calls
@@ -113,10 +113,12 @@ public sealed partial class MlflowClient : IDisposable
         writers.ContentTypeAssociatedFactories["multipart/form-data"] = new MultipartSerializationWriterFactory();
 
         IAuthenticationProvider authentication = settings.AuthenticationProvider ?? new AnonymousAuthenticationProvider();
-        return new HttpClientRequestAdapter(authentication, parseNodes, writers, httpClient)
+        // MlflowRequestAdapter: an answer that cannot be read reaches the caller as the MlflowException it is, not as
+        // Kiota's ApiException around it.
+        return new MlflowRequestAdapter(new HttpClientRequestAdapter(authentication, parseNodes, writers, httpClient)
         {
             BaseUrl = settings.BaseUrl,
-        };
+        });
     }
 }
 

@@ -17,6 +17,7 @@ namespace Mlflow;
 /// <item>Headers: <c>User-Agent</c>, default headers, <c>X-MLFLOW-WORKSPACE</c>.</item>
 /// <item>Authentication: HTTP Basic or Bearer.</item>
 /// <item>Retries and per-attempt timeout (<see cref="MlflowRetryPolicy"/>, driven by a <see cref="TimeProvider"/>).</item>
+/// <item>Response buffering: JSON and error bodies read inside the attempt (<see cref="MlflowResponseBufferingHandler"/>).</item>
 /// <item>Logging: each attempt at Debug, secrets redacted.</item>
 /// <item>Kiota's headers inspection (for <c>HeadersInspectionHandlerOption</c>).</item>
 /// </list>
@@ -43,6 +44,7 @@ public static class MlflowHttpPipeline
             new MlflowHeadersHandler(settings, time),
             new MlflowAuthenticationHandler(settings),
             MlflowRetryHandler.Create(settings, time, logger),
+            new MlflowResponseBufferingHandler(),
             new MlflowLoggingHandler(logger, time),
             new HeadersInspectionHandler(),
         ];

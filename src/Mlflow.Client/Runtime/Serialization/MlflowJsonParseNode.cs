@@ -35,7 +35,7 @@ internal sealed class MlflowJsonParseNode : IParseNode
     public Action<IParsable>? OnAfterAssignFieldValues { get; set; }
 
     /// <inheritdoc />
-    public string? GetStringValue() => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+    public string? GetStringValue() => element.ValueKind == JsonValueKind.String ? Text(element) : null;
 
     /// <inheritdoc />
     public bool? GetBoolValue() => element.ValueKind switch
@@ -58,13 +58,18 @@ internal sealed class MlflowJsonParseNode : IParseNode
     public long? GetLongValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetInt64(out var v) ? v : Kiota().GetLongValue();
 
     /// <inheritdoc />
-    public float? GetFloatValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetSingle(out var v) ? v : Kiota().GetFloatValue();
+    public float? GetFloatValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetSingle(out var v) ? (float.IsFinite(v) ? v : null) : Kiota().GetFloatValue();
 
     /// <inheritdoc />
-    public double? GetDoubleValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetDouble(out var v) ? v : Kiota().GetDoubleValue();
+    // A number token beyond double range (1e309) is not a double: reading it as +Infinity would make a value that no JSON
+    // writer can write back. It is kept as its text instead (see Untyped).
+    public double? GetDoubleValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetDouble(out var v) ? (double.IsFinite(v) ? v : null) : Kiota().GetDoubleValue();
 
     /// <inheritdoc />
-    public decimal? GetDecimalValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetDecimal(out var v) ? v : Kiota().GetDecimalValue();
+    // decimal holds 28 digits: 4.9e-324 "fits" as 0. Such a number is not a decimal (its double is kept instead).
+    public decimal? GetDecimalValue() => element.ValueKind != JsonValueKind.Number ? null : element.TryGetDecimal(out var v) ? (ExactDecimal(element, v) ? v : null) : Kiota().GetDecimalValue();
+
+    private static bool ExactDecimal(JsonElement value, decimal m) => !value.TryGetDouble(out var d) || (double)m == d;
 
     /// <inheritdoc />
     public Guid? GetGuidValue() => Kiota().GetGuidValue();
@@ -113,6 +118,14 @@ internal sealed class MlflowJsonParseNode : IParseNode
                 return (T)(object)Untyped(element);
             }
 
+            if (document is not null && element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                // The whole answer is a string, number or array where MLflow writes an object: reading it as an empty
+                // model would drop it silently.
+                var message = $"The server's answer is a JSON {element.ValueKind.ToString().ToLowerInvariant()} where an object ({typeof(T).Name}) was expected.";
+                throw new MlflowProtocolException(message, MlflowProtocolException.Details(message, "application/json"), null);
+            }
+
             var item = factory(this);
             OnBeforeAssignFieldValues?.Invoke(item);
             AssignFieldValues(item);
@@ -135,6 +148,39 @@ internal sealed class MlflowJsonParseNode : IParseNode
         }
 
         return null;
+    }
+
+    // System.Text.Json validates escapes only when a string is read: "\ud800" (an unpaired surrogate) is valid JSON
+    // text but no .NET string, and reading it throws InvalidOperationException. Such an answer is a protocol error.
+    private static string? Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException ex) when (value.ValueKind == JsonValueKind.String)
+        {
+            throw Undecodable(ex);
+        }
+    }
+
+    private static string Name(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw Undecodable(ex);
+        }
+    }
+
+    private static MlflowProtocolException Undecodable(Exception ex)
+    {
+        var message = $"The server's answer holds text that cannot be decoded: {ex.Message} An MLflow server writes valid UTF-16 escapes; "
+            + "a proxy in front of it, or a connection that lost bytes, changed the answer.";
+        return new MlflowProtocolException(message, MlflowProtocolException.Details(message, "application/json"), ex);
     }
 
     private MlflowJsonParseNode Child(JsonElement child) => new(child)
@@ -222,24 +268,25 @@ internal sealed class MlflowJsonParseNode : IParseNode
                     return new UntypedLong(l);
                 }
 
-                if (value.TryGetDecimal(out var m))
+                if (value.TryGetDecimal(out var m) && ExactDecimal(value, m))
                 {
                     return new UntypedDecimal(m);
                 }
 
-                if (value.TryGetSingle(out var f))
+                if (value.TryGetSingle(out var f) && float.IsFinite(f))
                 {
                     return new UntypedFloat(f);
                 }
 
-                if (value.TryGetDouble(out var d))
+                if (value.TryGetDouble(out var d) && double.IsFinite(d))
                 {
                     return new UntypedDouble(d);
                 }
 
-                throw new InvalidOperationException("unexpected additional value type during number deserialization");
+                // Beyond double range: kept as the number's text (an infinity could not be written back).
+                return new UntypedString(value.GetRawText());
             case JsonValueKind.String:
-                return new UntypedString(value.GetString());
+                return new UntypedString(Text(value));
             case JsonValueKind.True:
                 return new UntypedBoolean(true);
             case JsonValueKind.False:
@@ -271,8 +318,8 @@ internal sealed class MlflowJsonParseNode : IParseNode
         switch (value.ValueKind)
         {
             case JsonValueKind.Number:
-                if (value.TryGetDecimal(out var dec)) return dec;
-                if (value.TryGetDouble(out var db)) return db;
+                if (value.TryGetDecimal(out var dec) && ExactDecimal(value, dec)) return dec;
+                if (value.TryGetDouble(out var db) && double.IsFinite(db)) return db;
                 if (value.TryGetInt16(out var s)) return s;
                 if (value.TryGetInt32(out var i)) return i;
                 if (value.TryGetInt64(out var l)) return l;
@@ -280,12 +327,12 @@ internal sealed class MlflowJsonParseNode : IParseNode
                 if (value.TryGetUInt16(out var us)) return us;
                 if (value.TryGetUInt32(out var ui)) return ui;
                 if (value.TryGetUInt64(out var ul)) return ul;
-                throw new InvalidOperationException("unexpected additional value type during number deserialization");
+                return new UntypedString(value.GetRawText());
             case JsonValueKind.String:
                 if (value.TryGetDateTime(out var dt)) return dt;
                 if (value.TryGetDateTimeOffset(out var dto)) return dto;
                 if (value.TryGetGuid(out var g)) return g;
-                return value.GetString();
+                return Text(value);
             case JsonValueKind.Array:
             case JsonValueKind.Object:
                 return Untyped(value);
@@ -312,7 +359,7 @@ internal sealed class MlflowJsonParseNode : IParseNode
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
             if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
             {
-                return property.Name;
+                return Name(property);
             }
 
             var hash = 2166136261u;
@@ -328,10 +375,22 @@ internal sealed class MlflowJsonParseNode : IParseNode
                 return entry.Name;
             }
 
-            var name = Encoding.UTF8.GetString(raw);
+            string name;
+            try
+            {
+                name = StrictUtf8.GetString(raw);
+            }
+            catch (ArgumentException ex)
+            {
+                // Not UTF-8: decoding it with replacement characters would give the member another name.
+                throw Undecodable(ex);
+            }
+
             Cache[slot] = new Entry(raw.ToArray(), name);
             return name;
         }
+
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
         private sealed record Entry(byte[] Utf8, string Name);
     }

@@ -16,11 +16,23 @@ internal sealed class MlflowJsonParseNodeFactory : IParseNodeFactory
     /// <summary>The content type this factory reads.</summary>
     public string ValidContentType => "application/json";
 
-    /// <summary>Reads the whole stream and returns its root node.</summary>
+    /// <summary>Reads the whole stream and returns its root node; a body that is not JSON is an <see cref="MlflowProtocolException"/>.</summary>
     public async Task<IParseNode> GetRootParseNodeAsync(string? contentType, Stream content, CancellationToken cancellationToken = default)
     {
         Validate(contentType, content);
-        var document = await JsonDocument.ParseAsync(content, DocumentOptions, cancellationToken).ConfigureAwait(false);
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(content, DocumentOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            // Cut off, corrupt, not UTF-8, or nested deeper than MaxDepth: not an answer MLflow writes.
+            var message = $"The server's answer is not valid JSON ({contentType}): {ex.Message} An MLflow server writes complete JSON; "
+                + "a proxy in front of it, or a connection that lost bytes, changed the answer.";
+            throw new MlflowProtocolException(message, MlflowProtocolException.Details(message, contentType), ex);
+        }
+
         return new MlflowJsonParseNode(document.RootElement, document);
     }
 
