@@ -11,6 +11,9 @@ internal sealed class RecordingHandler() : DelegatingHandler(new SocketsHttpHand
 {
     public ConcurrentQueue<(string Path, long Bytes)> Requests { get; } = new();
 
+    /// <summary>The bodies of the log-batch requests, in order.</summary>
+    public ConcurrentQueue<System.Text.Json.Nodes.JsonObject> Batches { get; } = new();
+
     public IEnumerable<(string Path, long Bytes)> To(string pathEnd) => Requests.Where(r => r.Path.EndsWith(pathEnd, StringComparison.Ordinal));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -25,6 +28,8 @@ internal sealed class RecordingHandler() : DelegatingHandler(new SocketsHttpHand
             request.Content = copy;
         }
         Requests.Enqueue((request.RequestUri!.AbsolutePath, size));
+        if (request.RequestUri.AbsolutePath.EndsWith("/runs/log-batch", StringComparison.Ordinal) && request.Content is { } sent)
+            Batches.Enqueue(System.Text.Json.Nodes.JsonNode.Parse(await sent.ReadAsStringAsync(cancellationToken))!.AsObject());
         return await base.SendAsync(request, cancellationToken);
     }
 }
