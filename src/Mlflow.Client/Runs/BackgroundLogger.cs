@@ -38,15 +38,16 @@ internal sealed class BackgroundLogger : IAsyncDisposable
     private sealed class PendingBatch(string runId)
     {
         public readonly string RunId = runId;
-        public readonly List<Metric> Metrics = [];
-        public readonly List<Param> Params = [];
-        public readonly List<RunTag> Tags = [];
+        public readonly List<Entry> Entries = [];
         public readonly HashSet<string> ParamKeys = new(StringComparer.Ordinal);
         public readonly HashSet<string> TagKeys = new(StringComparer.Ordinal);
+        public int Metrics;
+        public int Params;
+        public int Tags;
         public int Bytes = RunLimits.EnvelopeBytes(runId);
         public long StartedAt;
-        public int Count => Metrics.Count + Params.Count + Tags.Count;
-        public bool IsFull => Count >= RunLimits.MaxEntitiesPerBatch || Metrics.Count >= RunLimits.MaxMetricsPerBatch;
+        public int Count => Entries.Count;
+        public bool IsFull => Count >= RunLimits.MaxEntitiesPerBatch || Metrics >= RunLimits.MaxMetricsPerBatch;
     }
 
     internal static readonly Meter Meter = new(MlflowTelemetry.ActivitySourceName);
@@ -56,7 +57,8 @@ internal sealed class BackgroundLogger : IAsyncDisposable
     private static readonly Counter<long> FailedCounter = Meter.CreateCounter<long>("mlflow.client.background_logging.failed", "{entry}", "Entries that could not be logged.");
 
     private readonly Channel<Entry> channel;
-    private readonly Func<string, BatchRequest, CancellationToken, Task> send;
+    private readonly Func<string, byte[], CancellationToken, Task> send;
+    private Task? inFlight;
     private readonly MlflowBackgroundLoggingSettings settings;
     private readonly TimeSpan retryTimeout;
     private readonly double backoffFactor;
@@ -69,7 +71,7 @@ internal sealed class BackgroundLogger : IAsyncDisposable
     private long enqueued;
 
     public BackgroundLogger(
-        Func<string, BatchRequest, CancellationToken, Task> send, MlflowBackgroundLoggingSettings settings, TimeSpan retryTimeout,
+        Func<string, byte[], CancellationToken, Task> send, MlflowBackgroundLoggingSettings settings, TimeSpan retryTimeout,
         double backoffFactor, ILogger? logger, TimeProvider? timeProvider = null)
     {
         this.send = send;
@@ -182,6 +184,7 @@ internal sealed class BackgroundLogger : IAsyncDisposable
                 if (entry.Kind == EntryKind.Flush)
                 {
                     await SendAllAsync().ConfigureAwait(false);
+                    await DrainAsync().ConfigureAwait(false);
                     entry.Flushed!.TrySetResult();
                     continue;
                 }
@@ -207,6 +210,7 @@ internal sealed class BackgroundLogger : IAsyncDisposable
             }
         }
         await SendAllAsync().ConfigureAwait(false);
+        await DrainAsync().ConfigureAwait(false);
     }
 
     private enum WaitState { Ready, Timeout, Completed }
@@ -231,8 +235,8 @@ internal sealed class BackgroundLogger : IAsyncDisposable
         if (batch.Bytes + Size(entry) > RunLimits.MaxBatchRequestBytes) return false;
         return entry.Kind switch
         {
-            EntryKind.Param => batch.Params.Count < RunLimits.MaxParamsTagsPerBatch && !batch.ParamKeys.Contains(entry.Key),
-            EntryKind.Tag => batch.Tags.Count < RunLimits.MaxParamsTagsPerBatch && !batch.TagKeys.Contains(entry.Key),
+            EntryKind.Param => batch.Params < RunLimits.MaxParamsTagsPerBatch && !batch.ParamKeys.Contains(entry.Key),
+            EntryKind.Tag => batch.Tags < RunLimits.MaxParamsTagsPerBatch && !batch.TagKeys.Contains(entry.Key),
             _ => true,
         };
     }
@@ -245,28 +249,12 @@ internal sealed class BackgroundLogger : IAsyncDisposable
     private static void Add(PendingBatch batch, Entry entry)
     {
         batch.Bytes += Size(entry);
+        batch.Entries.Add(entry);
         switch (entry.Kind)
         {
-            case EntryKind.Metric:
-                batch.Metrics.Add(new Metric
-                {
-                    Key = entry.Key,
-                    Value = entry.Value,
-                    Timestamp = entry.Timestamp,
-                    Step = entry.Step,
-                    DatasetName = entry.DatasetName,
-                    DatasetDigest = entry.DatasetDigest,
-                    ModelId = entry.ModelId,
-                });
-                break;
-            case EntryKind.Param:
-                batch.Params.Add(new Param(entry.Key, entry.Text!));
-                batch.ParamKeys.Add(entry.Key);
-                break;
-            default:
-                batch.Tags.Add(new RunTag(entry.Key, entry.Text!));
-                batch.TagKeys.Add(entry.Key);
-                break;
+            case EntryKind.Metric: batch.Metrics++; break;
+            case EntryKind.Param: batch.Params++; batch.ParamKeys.Add(entry.Key); break;
+            default: batch.Tags++; batch.TagKeys.Add(entry.Key); break;
         }
     }
 
@@ -276,21 +264,40 @@ internal sealed class BackgroundLogger : IAsyncDisposable
         batches.Clear();
     }
 
+    /// <summary>
+    /// Writes the batch's body, waits for the request before it (so requests stay in order) and starts this one:
+    /// the next batch is gathered and written while this one is on the wire.
+    /// </summary>
     private async Task SendAsync(PendingBatch batch)
     {
-        var request = new BatchRequest(batch.Metrics, batch.Params, batch.Tags);
-        var count = request.Count;
-        if (count == 0) return;
+        if (batch.Count == 0) return;
+        var body = LogBatchJson.Write(batch.RunId, batch.Entries);
+        await DrainAsync().ConfigureAwait(false);
+        inFlight = DeliverAsync(batch, body);
+    }
+
+    private async Task DrainAsync()
+    {
+        if (inFlight is { } pending)
+        {
+            inFlight = null;
+            await pending.ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverAsync(PendingBatch batch, byte[] body)
+    {
+        var count = batch.Count;
         var started = time.GetTimestamp();
         var attempt = 1;
         while (true)
         {
             try
             {
-                await send(batch.RunId, request, CancellationToken.None).ConfigureAwait(false);
+                await send(batch.RunId, body, CancellationToken.None).ConfigureAwait(false);
                 SentCounter.Add(count);
-                logger.LogDebug("Background logging: run {RunId}: sent {Metrics} metrics, {Params} params, {Tags} tags in {Elapsed} ms (attempt {Attempt}).",
-                    batch.RunId, request.Metrics.Count, request.Params.Count, request.Tags.Count, (long)time.GetElapsedTime(started).TotalMilliseconds, attempt);
+                logger.LogDebug("Background logging: run {RunId}: sent {Metrics} metrics, {Params} params, {Tags} tags ({Bytes} bytes) in {Elapsed} ms (attempt {Attempt}).",
+                    batch.RunId, batch.Metrics, batch.Params, batch.Tags, body.Length, (long)time.GetElapsedTime(started).TotalMilliseconds, attempt);
                 return;
             }
             catch (Exception error) when (IsTransient(error) && time.GetElapsedTime(started) < retryTimeout)
@@ -306,7 +313,14 @@ internal sealed class BackgroundLogger : IAsyncDisposable
             {
                 FailedCounter.Add(count);
                 logger.LogWarning(error, "Background logging: run {RunId}: {Count} entries could not be logged; the next flush reports them.", batch.RunId, count);
-                lock (gate) failures.Add(new MlflowNotLoggedBatch(batch.RunId, request.Metrics, request.Params, request.Tags, error));
+                var metrics = batch.Entries.Where(e => e.Kind == EntryKind.Metric).Select(e => new Metric
+                {
+                    Key = e.Key, Value = e.Value, Timestamp = e.Timestamp, Step = e.Step,
+                    DatasetName = e.DatasetName, DatasetDigest = e.DatasetDigest, ModelId = e.ModelId,
+                }).ToList();
+                var parameters = batch.Entries.Where(e => e.Kind == EntryKind.Param).Select(e => new Param(e.Key, e.Text!)).ToList();
+                var tags = batch.Entries.Where(e => e.Kind == EntryKind.Tag).Select(e => new RunTag(e.Key, e.Text!)).ToList();
+                lock (gate) failures.Add(new MlflowNotLoggedBatch(batch.RunId, metrics, parameters, tags, error));
                 return;
             }
         }

@@ -183,7 +183,7 @@ public sealed partial class MlflowClient : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
             return backgroundLogger ??= new BackgroundLogger(
-                SendBatchAsync,
+                SendBatchJsonAsync,
                 Settings.BackgroundLogging,
                 Settings.BackgroundLogging.RetryTimeout ?? (Settings.RetryDeadline == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : Settings.RetryDeadline),
                 Settings.BackoffFactor,
@@ -200,6 +200,17 @@ public sealed partial class MlflowClient : IAsyncDisposable
         if (request.Params.Count > 0) body.Params = request.Params;
         if (request.Tags.Count > 0) body.Tags = request.Tags;
         return Api.Api.V20.Mlflow.Runs.LogBatch.PostAsync(body, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// One log-batch request with a body the background logger wrote, through the Kiota request adapter (so the
+    /// authentication provider, the HTTP pipeline's retries and error translation apply as to every call).
+    /// </summary>
+    private Task SendBatchJsonAsync(string runId, byte[] body, CancellationToken cancellationToken)
+    {
+        var request = Api.Api.V20.Mlflow.Runs.LogBatch.ToPostRequestInformation(new LogBatch { RunId = runId });
+        request.SetStreamContent(new MemoryStream(body, writable: false), "application/json");
+        return RequestAdapter.SendNoContentAsync(request, errorMapping: null, cancellationToken);
     }
 
     private (List<Metric> Metrics, List<Param> Params, List<RunTag> Tags) CheckBatch(IEnumerable<Metric>? metrics, IEnumerable<Param>? parameters, IEnumerable<RunTag>? tags)
