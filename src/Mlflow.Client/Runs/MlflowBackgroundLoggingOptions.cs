@@ -13,7 +13,7 @@ public sealed class MlflowBackgroundLoggingOptions
     /// </summary>
     public bool? Enabled { get; set; }
 
-    /// <summary>How many metrics, params and tags the queue holds before a logging call waits for room (default 20,000).</summary>
+    /// <summary>How many metrics, params and tags the queue holds before a logging call waits for room (default 100,000, a few MB).</summary>
     public int? QueueCapacity { get; set; }
 
     /// <summary>
@@ -34,7 +34,7 @@ public sealed class MlflowBackgroundLoggingOptions
 public sealed class MlflowBackgroundLoggingSettings
 {
     /// <summary>The default queue capacity.</summary>
-    public const int DefaultQueueCapacity = 20_000;
+    public const int DefaultQueueCapacity = 100_000;
 
     /// <summary>The default batch interval.</summary>
     public static readonly TimeSpan DefaultBatchInterval = TimeSpan.FromMilliseconds(50);
