@@ -32,8 +32,6 @@ public sealed partial class PythonParityTests
         string[]? Relaxed = null,
         string[]? Tightened = null);
 
-    private const string Synchronous = "synchronous (background logging) comes with the run-scope issue's logger";
-
     /// <summary>Python's named constants in default values.</summary>
     private static readonly Dictionary<string, object?> Constants = new()
     {
@@ -68,12 +66,12 @@ public sealed partial class PythonParityTests
         new("restore_run", "RestoreRunAsync"),
         new("search_runs", "SearchRunsAsync"),
         new("set_terminated", "SetTerminatedAsync", "Python's None status means FINISHED; the C# default says so", Defaults: new() { ["status"] = RunStatus.Finished }),
-        new("get_parent_run", null, "pending: the run-scope issue (GetParentRunAsync reads the mlflow.parentRunId tag)"),
+        new("get_parent_run", "GetParentRunAsync"),
         // logging
-        new("log_param", "LogParamAsync", Synchronous, Drop: ["synchronous"]),
-        new("log_metric", "LogMetricAsync", Synchronous, Drop: ["synchronous"], Defaults: new() { ["step"] = 0L }),
-        new("log_batch", "LogBatchAsync", Synchronous, Drop: ["synchronous"]),
-        new("set_tag", "SetTagAsync", Synchronous, Drop: ["synchronous"]),
+        new("log_param", "LogParamAsync"),
+        new("log_metric", "LogMetricAsync", "Python's None step means 0; the C# default says so", Defaults: new() { ["step"] = 0L }),
+        new("log_batch", "LogBatchAsync"),
+        new("set_tag", "SetTagAsync"),
         new("delete_tag", "DeleteTagAsync"),
         new("get_metric_history", "GetMetricHistoryAsync"),
         // artifacts
@@ -103,7 +101,7 @@ public sealed partial class PythonParityTests
         new("delete_model_version", "DeleteModelVersionAsync"),
         new("get_model_version_download_uri", "GetModelVersionDownloadUriAsync"),
         new("search_model_versions", "SearchModelVersionsAsync"),
-        new("copy_model_version", null, "pending: resolves a models:/ URI to its source (the run-scope issue's RegisterModelAsync)"),
+        new("copy_model_version", "CopyModelVersionAsync"),
         new("set_registered_model_alias", "SetRegisteredModelAliasAsync"),
         new("delete_registered_model_alias", "DeleteRegisteredModelAliasAsync"),
         new("get_model_version_by_alias", "GetModelVersionByAliasAsync"),

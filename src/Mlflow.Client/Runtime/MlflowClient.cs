@@ -24,6 +24,7 @@ public sealed partial class MlflowClient : IDisposable
 {
     private readonly HttpClient httpClient;
     private readonly bool ownsHttpClient;
+    private readonly ILoggerFactory? loggerFactory;
     private int disposed;
 
     /// <summary>Creates a client that owns its HTTP pipeline; environment variables fill the options left unset.</summary>
@@ -44,6 +45,7 @@ public sealed partial class MlflowClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Settings = options.Resolve();
+        this.loggerFactory = loggerFactory;
         httpClient = new HttpClient(MlflowHttpPipeline.Create(Settings, loggerFactory, timeProvider, innerHandler), disposeHandler: true)
         {
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
@@ -90,11 +92,22 @@ public sealed partial class MlflowClient : IDisposable
     /// <summary>The Kiota request adapter; its <c>BaseUrl</c> is the tracking URI (path prefix kept, no trailing slash).</summary>
     public IRequestAdapter RequestAdapter { get; }
 
-    /// <summary>Disposes the HTTP pipeline when this client created it.</summary>
+    /// <summary>
+    /// Waits for what the background logger still holds (see <c>FlushAsync</c>; prefer <c>DisposeAsync</c>), then
+    /// disposes the HTTP pipeline when this client created it.
+    /// </summary>
+    /// <exception cref="MlflowBackgroundLoggingException">Entries logged with <c>synchronous: false</c> could not be logged.</exception>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-        if (ownsHttpClient) httpClient.Dispose();
+        try
+        {
+            StopBackgroundLogger();
+        }
+        finally
+        {
+            if (ownsHttpClient) httpClient.Dispose();
+        }
     }
 
     private static IRequestAdapter CreateRequestAdapter(MlflowSettings settings, HttpClient httpClient)

@@ -85,6 +85,9 @@ public sealed class MlflowClientOptions
     /// </summary>
     public Mlflow.Artifacts.MlflowArtifactOptions Artifacts { get; set; } = new();
 
+    /// <summary>Background logging (<c>synchronous: false</c>): queue, batching interval, retries. Bound from the section <c>Mlflow:BackgroundLogging</c>.</summary>
+    public MlflowBackgroundLoggingOptions BackgroundLogging { get; set; } = new();
+
     /// <summary>Where environment variables are read from (default: the process environment). Use <see cref="MlflowEnvironment.Empty"/> to ignore them.</summary>
     public IMlflowEnvironment? EnvironmentSource { get; set; }
 

@@ -108,6 +108,9 @@ public sealed class MlflowSettings
     /// <summary>Artifact transfer settings and the registered artifact stores.</summary>
     public Mlflow.Artifacts.MlflowArtifactSettings Artifacts { get; init; } = Mlflow.Artifacts.MlflowArtifactSettings.Default;
 
+    /// <summary>Background logging settings (<c>synchronous: false</c>, <c>MLFLOW_ENABLE_ASYNC_LOGGING</c>, <c>MLFLOW_TRUNCATE_LONG_VALUES</c>).</summary>
+    public MlflowBackgroundLoggingSettings BackgroundLogging { get; init; } = new();
+
     /// <summary>Resolves options against an environment; see <see cref="MlflowClientOptions"/> for the precedence.</summary>
     /// <param name="options">Explicit options.</param>
     /// <param name="environment">Environment variables.</param>
@@ -205,6 +208,7 @@ public sealed class MlflowSettings
             DefaultHeaders = headers,
             Environment = environment,
             Artifacts = Mlflow.Artifacts.MlflowArtifactSettings.Resolve(options.Artifacts, environment),
+            BackgroundLogging = MlflowBackgroundLoggingSettings.Resolve(options.BackgroundLogging, environment),
         };
     }
 

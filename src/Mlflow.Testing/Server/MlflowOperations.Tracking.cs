@@ -346,8 +346,8 @@ internal sealed partial class MlflowOperations
 
     public override Task<ActionResult<G.LogBatchResponse>> LogBatchAsync(G.LogBatch? body)
     {
-        if (http.HttpContext?.Request.ContentLength is > Validation.MaxBatchRequestBytes and var size)
-            throw MlflowError.InvalidParameter($"Batched logging API requests must be at most {Validation.MaxBatchRequestBytes} bytes, got a request of size {size}.");
+        // No byte limit, as in MLflow: its _validate_batch_log_api_req compares len() of the parsed JSON object (its
+        // number of top-level fields) with 1,000,000, so it never refuses a body.
         body ??= new G.LogBatch();
         var metrics = body.Metrics ?? [];
         var parameters = body.Params ?? [];

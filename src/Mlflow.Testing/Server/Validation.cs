@@ -19,7 +19,6 @@ internal static partial class Validation
     public const int MaxRegistryTagKeyLength = 250;
     public const int MaxRegistryTagValueLength = 5000;
     public const int MaxAliasLength = 255;
-    public const int MaxBatchRequestBytes = 1_000_000;
     public const int MaxMetricsPerBatch = 1000;
     public const int MaxParamsTagsPerBatch = 100;
     public const int MaxEntitiesPerBatch = 1000;
