@@ -12,6 +12,9 @@ namespace Mlflow.Webhooks;
 /// </summary>
 public sealed class WebhookVerifier
 {
+    private static readonly System.Buffers.SearchValues<char> Base64Alphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
     /// <summary>The longest delivery id accepted (MLflow sends 36-character UUIDs).</summary>
     public const int MaxDeliveryIdLength = 256;
 
@@ -226,7 +229,15 @@ public sealed class WebhookVerifier
                 break;
             }
 
-            if (Convert.TryFromBase64Chars(entry[WebhookHeaders.SignaturePrefix.Length..], decoded, out var written)
+            // Convert skips whitespace inside base64; MLflow's receivers compare the header text exactly, so an entry
+            // with whitespace (or any character outside the alphabet) is not a signature.
+            var encoded = entry[WebhookHeaders.SignaturePrefix.Length..];
+            if (encoded.ContainsAnyExcept(Base64Alphabet))
+            {
+                continue;
+            }
+
+            if (Convert.TryFromBase64Chars(encoded, decoded, out var written)
                 && written == WebhookSignature.DigestLength)
             {
                 decoded[..written].CopyTo(candidates.Slice(count * WebhookSignature.DigestLength, WebhookSignature.DigestLength));
