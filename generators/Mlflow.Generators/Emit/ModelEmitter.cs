@@ -20,7 +20,8 @@ namespace Mlflow.Generators.Emit
                     var why = p.AlwaysWritten ? "MLflow always writes it" : "MLflow requires it";
                     absent = IsReference(p.Type)
                         ? why + "; reading it while it is not set throws MlflowMissingFieldException naming the type and field."
-                        : why + "; while it is not set, reading it gives the proto default (" + DefaultText(p.Type) + ").";
+                        : why + "; while it is not set, reading it gives the proto default (" + DefaultText(p.Type) + ")"
+                          + (p.Type.Kind == UseKind.Enum ? "; a value this SDK does not know (kept in AdditionalData) throws MlflowMissingFieldException with the raw value." : ".");
                     break;
             }
 
@@ -61,6 +62,10 @@ namespace Mlflow.Generators.Emit
                     if (IsReference(p.Type))
                     {
                         fallback = "throw new global::" + rootNamespace + ".Serialization.MlflowMissingFieldException(" + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
+                    }
+                    else if (p.Type.Kind == UseKind.Enum)
+                    {
+                        fallback = "global::" + rootNamespace + ".Serialization.WireRead.KnownEnumOrDefault<" + type + ">(Mlflow_AdditionalData, " + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
                     }
                     else if (p.Type.Kind == UseKind.DateTime)
                     {

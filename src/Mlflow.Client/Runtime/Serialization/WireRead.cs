@@ -187,6 +187,23 @@ internal static class WireRead
         holder.AdditionalData[key] = Raw(node);
     }
 
+    /// <summary>
+    /// What a required enum property gives when its value is not set: the enum's first member when the field was
+    /// absent (the documented default), but an <see cref="MlflowMissingFieldException"/> naming the raw value when the
+    /// answer carried a value this SDK does not know (kept under <paramref name="field"/> in the additional data), so a
+    /// newer server's value is never read as a known member.
+    /// </summary>
+    public static T KnownEnumOrDefault<T>(IDictionary<string, object>? additionalData, string typeName, string field)
+        where T : struct
+    {
+        if (additionalData is not null && additionalData.TryGetValue(field, out var raw))
+        {
+            var text = raw is UntypedString untyped ? untyped.GetValue() : raw?.ToString();
+            throw new MlflowMissingFieldException(typeName, field, text);
+        }
+        return default;
+    }
+
     public static bool TryString(IParseNode node, out string? value)
     {
         value = node.GetStringValue();
