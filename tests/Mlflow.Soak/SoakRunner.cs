@@ -85,8 +85,8 @@ public sealed record SoakReport(long WriteOperations, long ReadOperations, long 
 
 /// <summary>
 /// Where a writer's metrics go. Today every writer logs through the synchronous API (one awaited call per batch).
-/// BACKGROUND LOGGER (issue 12): add a sink that enqueues into the background logger here and give half of the
-/// writers that sink (see <see cref="SoakRunner"/>, "writers"), flushing in <see cref="FlushAsync"/>.
+/// <see cref="SynchronousSink"/> sends each batch and waits; <see cref="BackgroundSink"/> hands it to the client's
+/// background logger (<c>synchronous: false</c>) and waits in <see cref="FlushAsync"/>.
 /// </summary>
 public interface IMetricSink
 {
@@ -114,6 +114,18 @@ public sealed class SynchronousSink(MlflowClient client) : IMetricSink
 
     /// <inheritdoc />
     public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Logs through the client's background logger (Python's <c>synchronous=False</c>).</summary>
+/// <param name="client">The client whose logger queues the batches.</param>
+public sealed class BackgroundSink(MlflowClient client) : IMetricSink
+{
+    /// <inheritdoc />
+    public Task LogAsync(string runId, List<Metric> metrics, List<RunTag> tags, CancellationToken cancellationToken) =>
+        client.LogBatchAsync(runId, metrics: metrics, tags: tags, synchronous: false, cancellationToken: cancellationToken);
+
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken) => client.FlushAsync(cancellationToken);
 }
 
 /// <summary>
@@ -185,10 +197,10 @@ public static class SoakRunner
             }
         }
 
-        // Writers: the synchronous API for all of them today (BACKGROUND LOGGER: give half of them its sink here).
+        // Writers: even ones through the synchronous API, odd ones through the background logger.
         var writers = Enumerable.Range(0, options.Writers).Select(w => Task.Run(async () =>
         {
-            IMetricSink sink = new SynchronousSink(client);
+            IMetricSink sink = w % 2 == 0 ? new SynchronousSink(client) : new BackgroundSink(client);
             var runId = runIds[w];
             for (var i = 0; i < options.OperationsPerWriter && !token.IsCancellationRequested; i++)
             {
@@ -291,7 +303,7 @@ public static class SoakRunner
     {
         var inv = CultureInfo.InvariantCulture;
         static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
-        output.WriteLine(string.Create(inv, $"soak: {options.Writers} writers x {options.OperationsPerWriter} batches (5 metrics + 1 tag each, synchronous API), {options.Readers} readers, embedded server"));
+        output.WriteLine(string.Create(inv, $"soak: {options.Writers} writers x {options.OperationsPerWriter} batches (5 metrics + 1 tag each; half synchronous, half through the background logger), {options.Readers} readers, embedded server"));
         output.WriteLine(string.Create(inv, $"  writes   {report.WriteOperations} in {report.Elapsed.TotalSeconds:0.0} s = {report.WriteOperations / report.Elapsed.TotalSeconds:0} batches/s ({report.WriteOperations * 5 / report.Elapsed.TotalSeconds:0} metrics/s)"));
         output.WriteLine(string.Create(inv, $"  reads    {report.ReadOperations} = {report.ReadOperations / report.Elapsed.TotalSeconds:0}/s (search pages of 3 runs, metric histories)"));
         output.WriteLine(string.Create(inv, $"  errors   {report.Errors}"));
