@@ -51,10 +51,7 @@ internal sealed partial class MlflowOperations : MlflowOperationsBase
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Runs a read under the state lock and answers its result.</summary>
-    private Task<ActionResult<T>> Read<T>(Func<T> read)
-    {
-        lock (state.Gate) return Task.FromResult(new ActionResult<T>(read()));
-    }
+    private Task<ActionResult<T>> Read<T>(Func<T> read) => Task.FromResult(new ActionResult<T>(ReadNow(read)));
 
     /// <summary>
     /// Runs a change under the state lock and commits what it recorded to the store (one transaction) before the
@@ -89,10 +86,24 @@ internal sealed partial class MlflowOperations : MlflowOperationsBase
         }
     }
 
-    /// <summary>A value read under the state lock, for handlers that do the rest of their work outside it.</summary>
+    /// <summary>
+    /// A value read under the state lock, for handlers that do the rest of their work outside it. A read changes
+    /// nothing, so what it recorded (the trace store records every trace it hands out) is forgotten rather than
+    /// written again by the next change's commit.
+    /// </summary>
     private T ReadNow<T>(Func<T> read)
     {
-        lock (state.Gate) return read();
+        lock (state.Gate)
+        {
+            try
+            {
+                return read();
+            }
+            finally
+            {
+                state.Discard();
+            }
+        }
     }
 
     /// <summary><see cref="Write{T}"/> for a change without an answer.</summary>
