@@ -20,9 +20,6 @@ namespace Mlflow.Generators
     [Generator(LanguageNames.CSharp)]
     public sealed class MlflowClientGenerator : IIncrementalGenerator
     {
-        /// <summary>The namespace of the generated client.</summary>
-        public const string RootNamespace = "Mlflow.Client";
-
         /// <summary>The root client class.</summary>
         public const string ClientClassName = "MlflowApiClient";
 
@@ -65,26 +62,26 @@ namespace Mlflow.Generators
 
             // The document travels with its plan so that the extras (union, examples, facade) reuse both.
             var planned = document
-                .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, RootNamespace, ClientClassName)))
+                .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, ClientClassName)))
                 .WithTrackingName(TrackingNames.Plan);
             var plan = planned.Select(static (p, _) => p.Plan);
 
             var models = plan.SelectMany(static (p, _) => p.Models.Items).WithTrackingName(TrackingNames.Models);
-            context.RegisterSourceOutput(models, static (ctx, m) => ctx.AddSource(ModelEmitter.HintName(m), ModelEmitter.Emit(m, RootNamespace)));
+            context.RegisterSourceOutput(models, static (ctx, m) => ctx.AddSource(ModelEmitter.HintName(m), ModelEmitter.Emit(m)));
 
             var enums = plan.SelectMany(static (p, _) => p.Enums.Items).WithTrackingName(TrackingNames.Enums);
             context.RegisterSourceOutput(enums, static (ctx, e) => ctx.AddSource(EnumEmitter.HintName(e), EnumEmitter.Emit(e)));
 
             var builders = plan.SelectMany(static (p, _) => p.Builders.Items.Where(b => !b.IsRoot)).WithTrackingName(TrackingNames.Builders);
-            context.RegisterSourceOutput(builders, static (ctx, b) => ctx.AddSource(RequestBuilderEmitter.HintName(b), RequestBuilderEmitter.Emit(b, RootNamespace)));
+            context.RegisterSourceOutput(builders, static (ctx, b) => ctx.AddSource(RequestBuilderEmitter.HintName(b), RequestBuilderEmitter.Emit(b)));
 
             var root = plan.Select(static (p, _) => p.Root).WithTrackingName(TrackingNames.RootClient);
-            context.RegisterSourceOutput(root, static (ctx, r) => ctx.AddSource(RootClientEmitter.HintName(r), RootClientEmitter.Emit(r, RootNamespace)));
+            context.RegisterSourceOutput(root, static (ctx, r) => ctx.AddSource(RootClientEmitter.HintName(r), RootClientEmitter.Emit(r)));
 
             var catalog = plan
-                .Select(static (p, _) => p.Builders.Items.SelectMany(b => b.Operations.Items.Select(o => new CatalogEntryPlan(b.FullName, o))).ToEquatableArray())
+                .Select(static (p, _) => p.Builders.Items.SelectMany(b => b.Operations.Items.Select(o => new CatalogEntryPlan(b.Ref, o))).ToEquatableArray())
                 .WithTrackingName(TrackingNames.Catalog);
-            context.RegisterSourceOutput(catalog, static (ctx, c) => ctx.AddSource(CatalogEmitter.HintName(RootNamespace), CatalogEmitter.Emit(c, RootNamespace)));
+            context.RegisterSourceOutput(catalog, static (ctx, c) => ctx.AddSource(CatalogEmitter.HintName(), CatalogEmitter.Emit(c)));
 
             // The plan carries the parser's diagnostics followed by its own.
             var diagnostics = plan

@@ -26,9 +26,6 @@ namespace Mlflow.Generators
     /// </remarks>
     public sealed class MlflowExtrasGenerator : IIncrementalGenerator
     {
-        /// <summary>The namespace of the webhook payload union.</summary>
-        public const string WebhooksNamespace = "Mlflow.Webhooks";
-
         /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
         public static class TrackingNames
         {
@@ -59,7 +56,7 @@ namespace Mlflow.Generators
                 .WithTrackingName(TrackingNames.ExtrasDocument);
 
             var planned = document
-                .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, MlflowClientGenerator.RootNamespace, MlflowClientGenerator.ClientClassName)))
+                .Select(static (d, _) => new DocumentAndPlan(d, KiotaPlanner.Plan(d, MlflowClientGenerator.ClientClassName)))
                 .WithTrackingName(TrackingNames.ExtrasPlan);
 
             RegisterOutputs(context, planned);
@@ -69,9 +66,9 @@ namespace Mlflow.Generators
         /// <summary>Adds the webhook union steps (Mlflow.Webhooks): the cases file, one file per payload type and per enum.</summary>
         internal static void RegisterUnion(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<SpecDocument> document)
         {
-            var plan = document.Select(static (d, _) => UnionPlanner.Plan(d, WebhooksNamespace));
+            var plan = document.Select(static (d, _) => UnionPlanner.Plan(d));
             var union = plan
-                .Select(static (u, _) => u == null ? null : new UnionCasesPlan(u.Namespace, u.Cases))
+                .Select(static (u, _) => u == null ? null : new UnionCasesPlan(u.Cases))
                 .WithTrackingName(TrackingNames.Union);
             context.RegisterSourceOutput(union, static (ctx, u) =>
             {
@@ -82,12 +79,12 @@ namespace Mlflow.Generators
             });
 
             var payloads = plan
-                .SelectMany(static (u, _) => u == null ? ImmutableArray<WebhookPayloadFile>.Empty : u.Payloads.Items.Select(p => new WebhookPayloadFile(u.Namespace, p)).ToImmutableArray())
+                .SelectMany(static (u, _) => u == null ? ImmutableArray<WebhookPayloadFile>.Empty : u.Payloads.Items.Select(p => new WebhookPayloadFile(p)).ToImmutableArray())
                 .WithTrackingName(TrackingNames.WebhookPayloads);
             context.RegisterSourceOutput(payloads, static (ctx, p) => ctx.AddSource(WebhookUnionEmitter.HintName(p), WebhookUnionEmitter.Emit(p)));
 
             var enums = plan
-                .SelectMany(static (u, _) => u == null ? ImmutableArray<WebhookEnumFile>.Empty : u.Enums.Items.Select(e => new WebhookEnumFile(u.Namespace, e)).ToImmutableArray())
+                .SelectMany(static (u, _) => u == null ? ImmutableArray<WebhookEnumFile>.Empty : u.Enums.Items.Select(e => new WebhookEnumFile(e)).ToImmutableArray())
                 .WithTrackingName(TrackingNames.WebhookEnums);
             context.RegisterSourceOutput(enums, static (ctx, e) => ctx.AddSource(WebhookUnionEmitter.HintName(e), WebhookUnionEmitter.Emit(e)));
         }

@@ -48,7 +48,10 @@ public sealed class DiagnosticTests
         var result = GeneratorHarness.Run(Head + """
             "paths": {"/a": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}, "/b": {"get": {"operationId": "x", "responses": {"200": {"description": "ok"}}}}}}
             """);
-        Assert.Equal("MLFG005", Assert.Single(result.Errors).Id);
+        var d = Assert.Single(result.Errors);
+        Assert.Equal("MLFG005", d.Id);
+        // Located at the second operation (line 1 of the one-line spec, at its column), not at the file's start.
+        Assert.True(d.Location.GetLineSpan().StartLinePosition.Character > 100, d.Location.ToString());
     }
 
     [Fact]

@@ -18,6 +18,7 @@ namespace Mlflow.Generators.Diagnostics
         public const string UnsupportedBodyId = "MLFG007";
         public const string InternalErrorId = "MLFG099";
         public const string UnionAsUntypedId = "MLFG100";
+        public const string UnknownExtensionId = "MLFG101";
         public const string FacadeInvalidId = "MLFG200";
         public const string FacadeUnknownOperationId = "MLFG201";
         public const string FacadeUnknownFieldId = "MLFG202";
@@ -44,6 +45,8 @@ namespace Mlflow.Generators.Diagnostics
             Category,
             DiagnosticSeverity.Info,
             isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor UnknownExtension = Info(UnknownExtensionId, "The OpenAPI file carries an x-mlflow-* extension the generator does not read; ignored");
 
         public static readonly DiagnosticDescriptor FacadeInvalid = Error(FacadeInvalidId, "The facade description is malformed");
         public static readonly DiagnosticDescriptor FacadeUnknownOperation = Error(FacadeUnknownOperationId, "A facade description entry names an operation the spec does not have");
@@ -72,6 +75,7 @@ namespace Mlflow.Generators.Diagnostics
                 case UnsupportedParameterId: return UnsupportedParameter;
                 case UnsupportedBodyId: return UnsupportedBody;
                 case UnionAsUntypedId: return UnionAsUntyped;
+                case UnknownExtensionId: return UnknownExtension;
                 case FacadeInvalidId: return FacadeInvalid;
                 case FacadeUnknownOperationId: return FacadeUnknownOperation;
                 case FacadeUnknownFieldId: return FacadeUnknownField;

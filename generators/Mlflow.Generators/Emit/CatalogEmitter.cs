@@ -10,15 +10,15 @@ namespace Mlflow.Generators.Emit
     /// </summary>
     internal static class CatalogEmitter
     {
-        public static string HintName(string rootNamespace) => rootNamespace + ".MlflowOperations.g.cs";
+        public static string HintName() => GeneratedNamespaces.Client + ".MlflowOperations.g.cs";
 
-        public static string Emit(EquatableArray<CatalogEntryPlan> entries, string rootNamespace)
+        public static string Emit(EquatableArray<CatalogEntryPlan> entries)
         {
             var s = TypeCode.Serialization;
             var factory = s + ".ParsableFactory<" + s + ".IParsable>";
-            var qv = "global::" + rootNamespace + ".Serialization.QueryValues";
+            var qv = TypeCode.Runtime("QueryValues");
             var w = new CodeWriter().Header();
-            w.Open("namespace " + rootNamespace);
+            w.Open("namespace " + GeneratedNamespaces.Client);
             // The lookup (All, Find) is hand-written: src/Mlflow.Client/Runtime/Operations/MlflowOperations.cs.
             w.Open("public static partial class MlflowOperations");
             w.Open("private static partial " + TypeCode.Generic + ".IReadOnlyList<MlflowOperation> Create()");
@@ -36,18 +36,20 @@ namespace Mlflow.Generators.Emit
                 switch (op.Response.Kind)
                 {
                     case ResponseKind.Model:
-                        responseType = "typeof(" + op.Response.Type!.Name + ")";
-                        responseFactory = "(" + factory + ")" + op.Response.Type.Name + ".CreateFromDiscriminatorValue";
-                        reader = "static n => n.GetObjectValue<" + op.Response.Type.Name + ">(" + op.Response.Type.Name + ".CreateFromDiscriminatorValue)";
+                        var model = TypeCode.CsType(op.Response.Type!);
+                        responseType = "typeof(" + model + ")";
+                        responseFactory = "(" + factory + ")" + model + ".CreateFromDiscriminatorValue";
+                        reader = "static n => n.GetObjectValue<" + model + ">(" + model + ".CreateFromDiscriminatorValue)";
                         break;
                     case ResponseKind.Collection:
-                        responseType = "typeof(" + op.Response.Type!.Item!.Name + ")";
-                        responseFactory = "(" + factory + ")" + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue";
-                        reader = "static n => new " + TypeCode.Generic + ".List<" + op.Response.Type.Item.Name + ">(n.GetCollectionOfObjectValues<" + op.Response.Type.Item.Name + ">(" + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue))";
+                        var item = TypeCode.CsType(op.Response.Type!.Item!);
+                        responseType = "typeof(" + item + ")";
+                        responseFactory = "(" + factory + ")" + item + ".CreateFromDiscriminatorValue";
+                        reader = "static n => new " + TypeCode.Generic + ".List<" + item + ">(n.GetCollectionOfObjectValues<" + item + ">(" + item + ".CreateFromDiscriminatorValue))";
                         break;
                     case ResponseKind.Untyped:
                         responseType = "typeof(" + TypeCode.Untyped + ")";
-                        reader = "static n => global::" + rootNamespace + ".Serialization.WireRead.Raw(n)";
+                        reader = "static n => " + TypeCode.WireRead + ".Raw(n)";
                         break;
                     case ResponseKind.Stream:
                         responseType = "typeof(global::System.IO.Stream)";
@@ -61,13 +63,13 @@ namespace Mlflow.Generators.Emit
                     : "c => { " + string.Concat(op.Query.Select(q => "c.QueryParameters." + q.CsName + " = " + QueryRead(q, qv) + "; ")) + "}";
                 w.Line("list.Add(new MlflowOperation(");
                 w.Line("    " + Identifiers.Literal(op.OperationId) + ", " + Identifiers.Literal(op.HttpMethod) + ", " + Identifiers.Literal(op.PathTemplate) + ", " + (op.Tag == null ? "null" : Identifiers.Literal(op.Tag)) + ",");
-                w.Line("    typeof(" + e.BuilderFullName + "),");
+                w.Line("    typeof(" + TypeCode.Builder(e.Builder) + "),");
                 w.Line("    new string[] { " + string.Join(", ", op.PathParameters.Select(p => Identifiers.Literal(p.SpecName))) + " },");
                 w.Line("    new string[] { " + string.Join(", ", op.Query.Select(q => Identifiers.Literal(q.WireName))) + " },");
                 w.Line("    " + (op.Body == null ? "null" : Identifiers.Literal(op.Body.ContentType)) + ", " + bodyType + ", " + bodyFactory + ",");
-                w.Line("    global::" + rootNamespace + ".MlflowResponseKind." + op.Response.Kind + ", " + responseType + ", " + responseFactory + ",");
-                w.Line("    new " + TypeCode.Generic + ".Dictionary<string, " + factory + ">() { " + string.Concat(op.Errors.Select(x => "{ " + Identifiers.Literal(x.StatusKey) + ", " + x.ModelFullName + ".CreateFromDiscriminatorValue }, ")) + "},");
-                w.Line("    static (adapter, path, query, body) => new " + e.BuilderFullName + "(" + qv + ".Path(adapter, path" + pathArgs + "), adapter)");
+                w.Line("    " + TypeCode.ClientType("MlflowResponseKind") + "." + op.Response.Kind + ", " + responseType + ", " + responseFactory + ",");
+                w.Line("    new " + TypeCode.Generic + ".Dictionary<string, " + factory + ">() { " + string.Concat(op.Errors.Select(x => "{ " + Identifiers.Literal(x.StatusKey) + ", " + TypeCode.Schema(x.ModelSchema) + ".CreateFromDiscriminatorValue }, ")) + "},");
+                w.Line("    static (adapter, path, query, body) => new " + TypeCode.Builder(e.Builder) + "(" + qv + ".Path(adapter, path" + pathArgs + "), adapter)");
                 var args = string.Join(", ", new[] { bodyArg, config }.Where(x => x != null));
                 w.Line("        .To" + op.MethodName + "RequestInformation(" + args + "),");
                 w.Line("    " + reader + ")" + (op.Since == null ? "" : " { Since = " + Identifiers.Literal(op.Since) + " }") + ");");

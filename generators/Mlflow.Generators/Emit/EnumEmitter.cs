@@ -10,12 +10,12 @@ namespace Mlflow.Generators.Emit
     /// </summary>
     internal static class EnumEmitter
     {
-        public static string HintName(EnumPlan e) => e.Namespace + "." + e.Name + ".g.cs";
+        public static string HintName(EnumPlan e) => GeneratedNamespaces.Models + "." + e.Name + ".g.cs";
 
         public static string Emit(EnumPlan e)
         {
             var w = new CodeWriter().Header();
-            w.Open("namespace " + e.Namespace);
+            w.Open("namespace " + GeneratedNamespaces.Models);
             w.Summary(e.Description, "The " + e.Name + " values.");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
             w.Open("public enum " + e.Name);

@@ -11,16 +11,16 @@ namespace Mlflow.Generators.Emit
     /// <summary>Writes a static <c>Example()</c> for each model whose schema carries an <c>example</c>, returning exactly the example's values.</summary>
     internal static class ExampleEmitter
     {
-        public static string HintName(ExamplePlan p) => p.Model.Namespace + "." + p.Model.ClassName + ".Example.g.cs";
+        public static string HintName(ExamplePlan p) => GeneratedNamespaces.Models + "." + p.Model.ClassName + ".Example.g.cs";
 
         public static string Emit(ExamplePlan input)
         {
             var context = new Context(input);
             var value = JsonReader.Parse(input.ExampleJson);
-            var self = "global::" + input.Model.Namespace + "." + input.Model.ClassName;
+            var self = TypeCode.Schema(input.Model.ClassName);
             var expression = context.Model(input.Model, value);
             var w = new CodeWriter().Header();
-            w.Open("namespace " + input.Model.Namespace);
+            w.Open("namespace " + GeneratedNamespaces.Models);
             w.Open("public partial class " + input.Model.ClassName);
             w.Line("/// <summary>A new instance holding the spec's example of " + Identifiers.Xml(input.SchemaName) + " (a fresh object on every call).</summary>");
             w.Line("/// <returns>The example.</returns>");
@@ -36,8 +36,8 @@ namespace Mlflow.Generators.Emit
             private readonly Dictionary<string, EnumPlan> _enums;
             public Context(ExamplePlan input)
             {
-                _models = input.Related.ToDictionary(m => "global::" + m.Namespace + "." + m.ClassName, StringComparer.Ordinal);
-                _enums = input.Enums.ToDictionary(e => "global::" + e.Namespace + "." + e.Name, StringComparer.Ordinal);
+                _models = input.Related.ToDictionary(m => m.ClassName, StringComparer.Ordinal);
+                _enums = input.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
             }
 
             public string Model(ModelPlan model, JsonNode node)
@@ -77,7 +77,7 @@ namespace Mlflow.Generators.Emit
                     parts.Add("AdditionalData = { " + string.Join(", ", extra) + " }");
                 }
 
-                return "new global::" + model.Namespace + "." + model.ClassName + " { " + string.Join(", ", parts) + " }";
+                return "new " + TypeCode.Schema(model.ClassName) + " { " + string.Join(", ", parts) + " }";
             }
 
             /// <summary>A C# expression of the property's type for a non-null JSON value, or null when the value does not fit the type.</summary>
@@ -117,12 +117,12 @@ namespace Mlflow.Generators.Emit
                     case UseKind.Any:
                         return Untyped(node);
                     case UseKind.Model:
-                        return _models.TryGetValue(type.Name!, out var model) ? Model(model, node) : null;
+                        return _models.TryGetValue(type.Schema!, out var model) ? Model(model, node) : null;
                     case UseKind.Enum:
-                        if (node is JsonString wire && _enums.TryGetValue(type.Name!, out var e))
+                        if (node is JsonString wire && _enums.TryGetValue(type.Schema!, out var e))
                         {
                             var member = e.Members.FirstOrDefault(m => m.WireName == wire.Value);
-                            return member == null ? null : type.Name + "." + member.CsName;
+                            return member == null ? null : TypeCode.CsType(type) + "." + member.CsName;
                         }
 
                         return null;

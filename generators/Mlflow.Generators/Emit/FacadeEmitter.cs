@@ -18,9 +18,9 @@ namespace Mlflow.Generators.Emit
     {
         private const string Task = "global::System.Threading.Tasks.Task";
         private const string Ct = "global::System.Threading.CancellationToken";
-        private const string Support = "global::Mlflow.FacadeSupport";
-        private const string Pageable = "global::Mlflow.MlflowPageable";
-        private const string Page = "global::Mlflow.Page";
+        private const string Support = "global::" + GeneratedNamespaces.Facade + ".FacadeSupport";
+        private const string Pageable = "global::" + GeneratedNamespaces.Facade + ".MlflowPageable";
+        private const string Page = "global::" + GeneratedNamespaces.Facade + ".Page";
         private const string Generic = TypeCode.Generic;
 
         public static string HintName(FacadeFilePlan f) => f.Client.Namespace + "." + f.Client.ClassName + "." + Identifiers.Pascal(f.Area) + ".g.cs";
@@ -233,7 +233,7 @@ namespace Mlflow.Generators.Emit
         {
             if (p.Conversion == FacadeConversion.Dictionary)
             {
-                var tag = p.Type.Item!.Name;
+                var tag = TypeCode.CsType(p.Type.Item!);
                 return Support + ".Tags(" + name + ", static (k, v) => new " + tag + " { Key = k, Value = v })";
             }
 
@@ -293,7 +293,7 @@ namespace Mlflow.Generators.Emit
                 return;
             }
 
-            w.Line("var facadeBody = new " + m.BodyModel.Name + "();");
+            w.Line("var facadeBody = new " + TypeCode.CsType(m.BodyModel) + "();");
             foreach (var p in m.Parameters.Where(p => p.Target == FacadeTarget.BodyField))
             {
                 Assign(w, "facadeBody." + p.Member, p, copies, token, size, p.MemberPresence != Presence.Optional);
@@ -342,12 +342,12 @@ namespace Mlflow.Generators.Emit
             string builder;
             if (m.BuilderIsRoot)
             {
-                builder = "new " + m.BuilderFullName + "(RequestAdapter)";
+                builder = "new " + TypeCode.Builder(m.Builder) + "(RequestAdapter)";
             }
             else
             {
                 var path = m.Parameters.Where(p => p.Target == FacadeTarget.Path).Select(p => "(" + Identifiers.Literal(p.Member) + ", " + p.CsName + ")");
-                builder = "new " + m.BuilderFullName + "(" + Support + ".PathParameters(RequestAdapter" + string.Concat(path.Select(x => ", " + x)) + "), RequestAdapter)";
+                builder = "new " + TypeCode.Builder(m.Builder) + "(" + Support + ".PathParameters(RequestAdapter" + string.Concat(path.Select(x => ", " + x)) + "), RequestAdapter)";
             }
 
             var query = m.Parameters.Where(p => p.Target == FacadeTarget.Query).ToList();

@@ -46,7 +46,7 @@ namespace Mlflow.Generators.Emit
             }
         }
 
-        private static void EmitProperty(CodeWriter w, ModelPlan m, PropertyPlan p, string rootNamespace)
+        private static void EmitProperty(CodeWriter w, ModelPlan m, PropertyPlan p)
         {
             var type = TypeCode.CsType(p.Type);
             switch (p.Presence)
@@ -61,11 +61,11 @@ namespace Mlflow.Generators.Emit
                     string fallback;
                     if (IsReference(p.Type))
                     {
-                        fallback = "throw new global::" + rootNamespace + ".Serialization.MlflowMissingFieldException(" + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
+                        fallback = "throw new " + TypeCode.Runtime("MlflowMissingFieldException") + "(" + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
                     }
                     else if (p.Type.Kind == UseKind.Enum)
                     {
-                        fallback = "global::" + rootNamespace + ".Serialization.WireRead.KnownEnumOrDefault<" + type + ">(Mlflow_AdditionalData, " + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
+                        fallback = TypeCode.WireRead + ".KnownEnumOrDefault<" + type + ">(Mlflow_AdditionalData, " + Identifiers.Literal(m.ClassName) + ", " + Identifiers.Literal(p.WireName) + ")";
                     }
                     else if (p.Type.Kind == UseKind.DateTime)
                     {
@@ -84,13 +84,13 @@ namespace Mlflow.Generators.Emit
             w.Line("private " + type + "? " + p.Storage + ";");
         }
 
-        public static string HintName(ModelPlan m) => m.Namespace + "." + m.ClassName + ".g.cs";
+        public static string HintName(ModelPlan m) => GeneratedNamespaces.Models + "." + m.ClassName + ".g.cs";
 
-        public static string Emit(ModelPlan m, string rootNamespace)
+        public static string Emit(ModelPlan m)
         {
             var s = TypeCode.Serialization;
             var w = new CodeWriter().Header();
-            w.Open("namespace " + m.Namespace);
+            w.Open("namespace " + GeneratedNamespaces.Models);
             w.Summary(m.Description, "The " + m.ClassName + " message.");
             if (m.Deprecated)
             {
@@ -114,7 +114,7 @@ namespace Mlflow.Generators.Emit
                     w.Line("[global::System.Obsolete(\"Deprecated in the MLflow API.\")]");
                 }
 
-                EmitProperty(w, m, p, rootNamespace);
+                EmitProperty(w, m, p);
             }
 
             if (m.IsError)
@@ -143,7 +143,7 @@ namespace Mlflow.Generators.Emit
             w.Line("return new " + m.ClassName + "();");
             w.Close();
             w.Line();
-            var table = "global::" + rootNamespace + ".Serialization.FieldTable<" + m.ClassName + ">";
+            var table = TypeCode.Runtime("FieldTable<" + m.ClassName + ">");
             w.Line("private static readonly " + table + " Mlflow_FieldTable = new " + table + "(");
             var names = new System.Text.StringBuilder();
             foreach (var p in m.Properties)
@@ -157,7 +157,7 @@ namespace Mlflow.Generators.Emit
             w.Line("/// <summary>The deserialization information for the current model; unknown fields go to <see cref=\"AdditionalData\"/>.</summary>");
             w.Line("/// <returns>A dictionary of field deserializers by wire name.</returns>");
             w.Open("public virtual " + TypeCode.Generic + ".IDictionary<string, global::System.Action<" + s + ".IParseNode>> GetFieldDeserializers()");
-            w.Line("return new global::" + rootNamespace + ".Serialization.ModelFieldDeserializers<" + m.ClassName + ">(this, Mlflow_FieldTable);");
+            w.Line("return new " + TypeCode.Runtime("ModelFieldDeserializers<" + m.ClassName + ">") + "(this, Mlflow_FieldTable);");
             w.Close();
             w.Line();
             w.Open("private global::System.Action<" + s + ".IParseNode> Mlflow_FieldReader(int index)");
@@ -165,7 +165,7 @@ namespace Mlflow.Generators.Emit
             for (var i = 0; i < m.Properties.Count; i++)
             {
                 var p = m.Properties[i];
-                w.Line("case " + i + ": return n => { " + TypeCode.Read(p.Type, p.Storage, p.WireName, rootNamespace) + " };");
+                w.Line("case " + i + ": return n => { " + TypeCode.Read(p.Type, p.Storage, p.WireName) + " };");
             }
 
             w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
@@ -178,7 +178,7 @@ namespace Mlflow.Generators.Emit
             w.Line("_ = writer ?? throw new global::System.ArgumentNullException(nameof(writer));");
             foreach (var p in m.Properties)
             {
-                w.Line(TypeCode.Write(p.Type, "writer", Identifiers.Literal(p.WireName), p.Storage, rootNamespace));
+                w.Line(TypeCode.Write(p.Type, "writer", Identifiers.Literal(p.WireName), p.Storage));
             }
 
             w.Open("if (Mlflow_AdditionalData is { Count: > 0 })");

@@ -9,14 +9,14 @@ namespace Mlflow.Generators.Emit
     {
         public static string HintName(BuilderPlan b) => b.Namespace + "." + b.ClassName + ".g.cs";
 
-        public static string Emit(BuilderPlan b, string rootNamespace)
+        public static string Emit(BuilderPlan b)
         {
             var w = new CodeWriter().Header();
             w.Open("namespace " + b.Namespace);
             w.Summary(null, "Builds and executes requests for " + b.PathDisplay + ".");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
             w.Open("public partial class " + b.ClassName + " : " + TypeCode.Abstractions + ".BaseRequestBuilder");
-            WriteMembers(w, b, rootNamespace);
+            WriteMembers(w, b);
             if (b.Children.Count > 0)
             {
                 w.Line();
@@ -31,14 +31,14 @@ namespace Mlflow.Generators.Emit
             w.Line("/// <param name=\"rawUrl\">The raw URL to use for the request builder.</param>");
             w.Line("/// <param name=\"requestAdapter\">The request adapter to use to execute the requests.</param>");
             w.Line("public " + b.ClassName + "(string rawUrl, " + TypeCode.Abstractions + ".IRequestAdapter requestAdapter) : base(requestAdapter, " + Identifiers.Literal(b.UrlTemplate) + ", rawUrl) { }");
-            WriteOperations(w, b, rootNamespace);
+            WriteOperations(w, b);
             w.Close();
             w.Close();
             return w.ToString();
         }
 
         /// <summary>Navigation members (properties, indexers, With… methods).</summary>
-        public static void WriteMembers(CodeWriter w, BuilderPlan b, string rootNamespace)
+        public static void WriteMembers(CodeWriter w, BuilderPlan b)
         {
             var first = true;
             foreach (var c in b.Children)
@@ -49,37 +49,38 @@ namespace Mlflow.Generators.Emit
                 }
 
                 first = false;
+                var target = TypeCode.Builder(c.Target);
                 switch (c.Kind)
                 {
                     case NavigationKind.Property:
                         w.Summary(c.Description, c.Description);
                         // Built once per parent (builders are immutable once built: path parameters and adapter), so that
                         // client.Api.V20.Mlflow.Runs.LogMetric does not copy the path parameters at every step of every call.
-                        w.Line("public " + c.TargetFullName + " " + c.MemberName + " { get => Mlflow_" + c.MemberName + " ??= new " + c.TargetFullName + "(PathParameters, RequestAdapter); }");
+                        w.Line("public " + target + " " + c.MemberName + " { get => Mlflow_" + c.MemberName + " ??= new " + target + "(PathParameters, RequestAdapter); }");
                         w.Line();
-                        w.Line("private " + c.TargetFullName + "? Mlflow_" + c.MemberName + ";");
+                        w.Line("private " + target + "? Mlflow_" + c.MemberName + ";");
                         break;
                     case NavigationKind.Indexer:
                         w.Summary(c.Description, c.Description);
                         w.Line("/// <param name=\"position\">The path parameter value (escaped by the URI template).</param>");
-                        w.Line("/// <returns>A <see cref=\"" + c.TargetFullName + "\"/>.</returns>");
-                        w.Open("public " + c.TargetFullName + " this[string position]");
+                        w.Line("/// <returns>A <see cref=\"" + target + "\"/>.</returns>");
+                        w.Open("public " + target + " this[string position]");
                         w.Open("get");
                         w.Line("var urlTplParams = new " + TypeCode.Generic + ".Dictionary<string, object>(PathParameters);");
                         w.Line("urlTplParams.Add(" + Identifiers.Literal(c.TemplateVariable!) + ", position);");
-                        w.Line("return new " + c.TargetFullName + "(urlTplParams, RequestAdapter);");
+                        w.Line("return new " + target + "(urlTplParams, RequestAdapter);");
                         w.Close();
                         w.Close();
                         break;
                     default:
                         w.Summary(c.Description, c.Description);
                         w.Line("/// <param name=\"" + c.ParameterName!.TrimStart('@') + "\">The path parameter value.</param>");
-                        w.Line("/// <returns>A <see cref=\"" + c.TargetFullName + "\"/>.</returns>");
-                        w.Open("public " + c.TargetFullName + " " + c.MemberName + "(string " + c.ParameterName + ")");
+                        w.Line("/// <returns>A <see cref=\"" + target + "\"/>.</returns>");
+                        w.Open("public " + target + " " + c.MemberName + "(string " + c.ParameterName + ")");
                         w.Line("if (string.IsNullOrEmpty(" + c.ParameterName + ")) throw new global::System.ArgumentNullException(nameof(" + c.ParameterName + "));");
                         w.Line("var urlTplParams = new " + TypeCode.Generic + ".Dictionary<string, object>(PathParameters);");
                         w.Line("urlTplParams.Add(" + Identifiers.Literal(c.TemplateVariable!) + ", " + c.ParameterName + ");");
-                        w.Line("return new " + c.TargetFullName + "(urlTplParams, RequestAdapter);");
+                        w.Line("return new " + target + "(urlTplParams, RequestAdapter);");
                         w.Close();
                         break;
                 }
@@ -95,21 +96,21 @@ namespace Mlflow.Generators.Emit
         }
 
         public static string BodyType(BodyPlan body) =>
-            body.Kind == BodyKind.Stream ? "global::System.IO.Stream" : body.Type.Kind == UseKind.Array ? TypeCode.Generic + ".List<" + body.Type.Item!.Name + ">" : TypeCode.CsType(body.Type);
+            body.Kind == BodyKind.Stream ? "global::System.IO.Stream" : body.Type.Kind == UseKind.Array ? TypeCode.Generic + ".List<" + TypeCode.CsType(body.Type.Item!) + ">" : TypeCode.CsType(body.Type);
 
         public static string ResultType(ResponsePlan r)
         {
             switch (r.Kind)
             {
-                case ResponseKind.Model: return r.Type!.Name + "?";
-                case ResponseKind.Collection: return TypeCode.Generic + ".List<" + r.Type!.Item!.Name + ">?";
+                case ResponseKind.Model: return TypeCode.CsType(r.Type!) + "?";
+                case ResponseKind.Collection: return TypeCode.Generic + ".List<" + TypeCode.CsType(r.Type!.Item!) + ">?";
                 case ResponseKind.Untyped: return TypeCode.Untyped + "?";
                 case ResponseKind.Stream: return "global::System.IO.Stream?";
                 default: return "";
             }
         }
 
-        private static void WriteOperations(CodeWriter w, BuilderPlan b, string rootNamespace)
+        private static void WriteOperations(CodeWriter w, BuilderPlan b)
         {
             foreach (var op in b.Operations)
             {
@@ -137,7 +138,7 @@ namespace Mlflow.Generators.Emit
 
                 foreach (var e in op.Errors)
                 {
-                    w.Line("/// <exception cref=\"" + e.ModelFullName + "\">When receiving a " + e.StatusKey + " status code.</exception>");
+                    w.Line("/// <exception cref=\"" + TypeCode.Schema(e.ModelSchema) + "\">When receiving a " + e.StatusKey + " status code.</exception>");
                 }
 
                 if (op.Deprecated)
@@ -152,26 +153,28 @@ namespace Mlflow.Generators.Emit
                 }
 
                 w.Line("var requestInfo = To" + op.MethodName + "RequestInformation(" + bodyArg + "requestConfiguration);");
-                w.Open("var errorMapping = global::" + rootNamespace + ".MlflowErrorMapping.For(" + Identifiers.Literal(op.OperationId) + ", new " + TypeCode.Generic + ".Dictionary<string, " + TypeCode.Serialization + ".ParsableFactory<" + TypeCode.Serialization + ".IParsable>>");
+                w.Open("var errorMapping = " + TypeCode.ClientType("MlflowErrorMapping") + ".For(" + Identifiers.Literal(op.OperationId) + ", new " + TypeCode.Generic + ".Dictionary<string, " + TypeCode.Serialization + ".ParsableFactory<" + TypeCode.Serialization + ".IParsable>>");
                 foreach (var e in op.Errors)
                 {
-                    w.Line("{ " + Identifiers.Literal(e.StatusKey) + ", " + e.ModelFullName + ".CreateFromDiscriminatorValue },");
+                    w.Line("{ " + Identifiers.Literal(e.StatusKey) + ", " + TypeCode.Schema(e.ModelSchema) + ".CreateFromDiscriminatorValue },");
                 }
 
                 w.Close(");");
                 switch (op.Response.Kind)
                 {
                     case ResponseKind.Model:
-                        w.Line("return await RequestAdapter.SendAsync<" + op.Response.Type!.Name + ">(requestInfo, " + op.Response.Type.Name + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        var model = TypeCode.CsType(op.Response.Type!);
+                        w.Line("return await RequestAdapter.SendAsync<" + model + ">(requestInfo, " + model + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
                         break;
                     case ResponseKind.Collection:
-                        w.Line("var collectionResult = await RequestAdapter.SendCollectionAsync<" + op.Response.Type!.Item!.Name + ">(requestInfo, " + op.Response.Type.Item.Name + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
-                        w.Line("return collectionResult == null ? null : new " + TypeCode.Generic + ".List<" + op.Response.Type.Item.Name + ">(collectionResult);");
+                        var item = TypeCode.CsType(op.Response.Type!.Item!);
+                        w.Line("var collectionResult = await RequestAdapter.SendCollectionAsync<" + item + ">(requestInfo, " + item + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        w.Line("return collectionResult == null ? null : new " + TypeCode.Generic + ".List<" + item + ">(collectionResult);");
                         break;
                     case ResponseKind.Untyped:
                         // Through WireValue rather than SendAsync<UntypedNode>: Kiota's untyped reader reads numbers
                         // beyond decimal range as float (1.7976931348623157e308 becomes +Infinity).
-                        w.Line("var untypedResult = await RequestAdapter.SendAsync<global::" + rootNamespace + ".Serialization.WireValue>(requestInfo, global::" + rootNamespace + ".Serialization.WireValue.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
+                        w.Line("var untypedResult = await RequestAdapter.SendAsync<" + TypeCode.Runtime("WireValue") + ">(requestInfo, " + TypeCode.Runtime("WireValue") + ".CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);");
                         w.Line("return untypedResult?.Value;");
                         break;
                     case ResponseKind.Stream:
@@ -220,7 +223,7 @@ namespace Mlflow.Generators.Emit
                     }
                     else if (op.Body.Type.Kind == UseKind.Array)
                     {
-                        w.Line("requestInfo.SetContentFromParsable(RequestAdapter, " + Identifiers.Literal(op.Body.ContentType) + ", (global::System.Collections.Generic.IEnumerable<" + op.Body.Type.Item!.Name + ">)body);");
+                        w.Line("requestInfo.SetContentFromParsable(RequestAdapter, " + Identifiers.Literal(op.Body.ContentType) + ", (global::System.Collections.Generic.IEnumerable<" + TypeCode.CsType(op.Body.Type.Item!) + ">)body);");
                     }
                     else
                     {

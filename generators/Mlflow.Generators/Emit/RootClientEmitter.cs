@@ -8,16 +8,30 @@ namespace Mlflow.Generators.Emit
     {
         public static string HintName(RootPlan r) => r.Builder.Namespace + "." + r.Builder.ClassName + ".g.cs";
 
-        public static string Emit(RootPlan r, string rootNamespace)
+        public static string Emit(RootPlan r)
         {
             var b = r.Builder;
             var a = TypeCode.Abstractions;
             var w = new CodeWriter().Header();
             w.Open("namespace " + b.Namespace);
             w.Summary(null, "The main entry point of the Kiota-level client for " + (r.Title.Length > 0 ? r.Title : "the API") + ": one property per first path segment.");
+            if (r.WireNotes.Count > 0)
+            {
+                w.Line("/// <remarks>");
+                w.Line("/// Wire conventions of the API (the spec's <c>x-mlflow-wire</c>):");
+                w.Line("/// <list type=\"bullet\">");
+                foreach (var note in r.WireNotes)
+                {
+                    w.Line("/// <item><term>" + Identifiers.Xml(note.Topic) + "</term><description>" + Identifiers.Xml(note.Text.Replace('\r', ' ').Replace('\n', ' ')) + "</description></item>");
+                }
+
+                w.Line("/// </list>");
+                w.Line("/// </remarks>");
+            }
+
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Mlflow.Generators\", \"1.0.0\")]");
             w.Open("public partial class " + b.ClassName + " : " + a + ".BaseRequestBuilder");
-            RequestBuilderEmitter.WriteMembers(w, b, rootNamespace);
+            RequestBuilderEmitter.WriteMembers(w, b);
             if (b.Children.Count > 0)
             {
                 w.Line();

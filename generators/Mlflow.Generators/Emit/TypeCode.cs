@@ -11,6 +11,23 @@ namespace Mlflow.Generators.Emit
         public const string Generic = "global::System.Collections.Generic";
         public const string Untyped = Serialization + ".UntypedNode";
 
+        /// <summary>The fixed runtime's reader and writer helpers (<c>src/Mlflow.Client/Runtime/Serialization</c>).</summary>
+        public const string WireRead = "global::" + GeneratedNamespaces.Serialization + ".WireRead";
+
+        public const string WireWrite = "global::" + GeneratedNamespaces.Serialization + ".WireWrite";
+
+        /// <summary>A type of the fixed runtime's serialization namespace (<c>WireValue</c>, <c>FieldTable</c>...).</summary>
+        public static string Runtime(string name) => "global::" + GeneratedNamespaces.Serialization + "." + name;
+
+        /// <summary>A type at the root of the generated client's namespace (<c>MlflowErrorMapping</c>...).</summary>
+        public static string ClientType(string name) => "global::" + GeneratedNamespaces.Client + "." + name;
+
+        /// <summary>The generated model or enum of a component schema.</summary>
+        public static string Schema(string schema) => "global::" + GeneratedNamespaces.Models + "." + schema;
+
+        /// <summary>A request builder class.</summary>
+        public static string Builder(BuilderRef builder) => "global::" + builder.Namespace + "." + builder.ClassName;
+
         public static string CsType(TypeUse t)
         {
             switch (t.Kind)
@@ -23,7 +40,7 @@ namespace Mlflow.Generators.Emit
                 case UseKind.Bytes: return "byte[]";
                 case UseKind.DateTime: return "global::System.DateTimeOffset";
                 case UseKind.Model:
-                case UseKind.Enum: return t.Name!;
+                case UseKind.Enum: return Schema(t.Schema!);
                 case UseKind.Array: return Generic + ".List<" + CsType(t.Item!) + ">";
                 case UseKind.Map: return Generic + ".Dictionary<string, " + CsType(t.Item!) + ">";
                 case UseKind.Stream: return "global::System.IO.Stream";
@@ -32,12 +49,12 @@ namespace Mlflow.Generators.Emit
         }
 
         /// <summary>The companion class holding an enum's wire names.</summary>
-        public static string EnumWire(TypeUse t) => t.Name + "WireNames";
+        public static string EnumWire(TypeUse t) => Schema(t.Schema!) + "WireNames";
 
         /// <summary>Statements (inside <c>n =&gt; { ... }</c>) that read node <c>n</c> into property <paramref name="prop"/>.</summary>
-        public static string Read(TypeUse t, string prop, string wireName, string ns)
+        public static string Read(TypeUse t, string prop, string wireName)
         {
-            var wr = "global::" + ns + ".Serialization.WireRead";
+            const string wr = WireRead;
             var keep = " else " + wr + ".Keep(this, " + Identifiers.Literal(wireName) + ", n);";
             switch (t.Kind)
             {
@@ -48,19 +65,19 @@ namespace Mlflow.Generators.Emit
                 case UseKind.Boolean: return "if (" + wr + ".TryBoolean(n, out var v)) " + prop + " = v;" + keep;
                 case UseKind.DateTime: return "if (" + wr + ".TryDateTime(n, out var v)) " + prop + " = v;" + keep;
                 case UseKind.Bytes: return "if (" + wr + ".TryBytes(n, out var v)) " + prop + " = v;" + keep;
-                case UseKind.Model: return "if (" + wr + ".TryModel<" + t.Name + ">(n, " + t.Name + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
+                case UseKind.Model: return "if (" + wr + ".TryModel<" + CsType(t) + ">(n, " + CsType(t) + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
                 case UseKind.Enum: return "if (n.GetStringValue() is string s && " + EnumWire(t) + ".TryParse(s, out var v)) " + prop + " = v;" + keep;
                 case UseKind.Array:
                     if (t.Item!.Kind == UseKind.Model)
                     {
-                        return "if (" + wr + ".TryModelList<" + t.Item.Name + ">(n, " + t.Item.Name + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
+                        return "if (" + wr + ".TryModelList<" + CsType(t.Item) + ">(n, " + CsType(t.Item) + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
                     }
 
                     return "if (" + wr + ".TryList<" + CsType(t.Item) + ">(n, " + Converter(t.Item, wr) + ", out var v)) " + prop + " = v;" + keep;
                 case UseKind.Map:
                     if (t.Item!.Kind == UseKind.Model)
                     {
-                        return "if (" + wr + ".TryModelMap<" + t.Item.Name + ">(n, " + t.Item.Name + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
+                        return "if (" + wr + ".TryModelMap<" + CsType(t.Item) + ">(n, " + CsType(t.Item) + ".CreateFromDiscriminatorValue, out var v)) " + prop + " = v;" + keep;
                     }
 
                     return "if (" + wr + ".TryMap<" + CsType(t.Item) + ">(n, " + Converter(t.Item, wr) + ", out var v)) " + prop + " = v;" + keep;
@@ -85,9 +102,9 @@ namespace Mlflow.Generators.Emit
         }
 
         /// <summary>The statement that writes <paramref name="value"/> under <paramref name="key"/> with writer <paramref name="w"/>.</summary>
-        public static string Write(TypeUse t, string w, string key, string value, string ns)
+        public static string Write(TypeUse t, string w, string key, string value)
         {
-            var ww = "global::" + ns + ".Serialization.WireWrite";
+            const string ww = WireWrite;
             switch (t.Kind)
             {
                 case UseKind.String: return ww + ".String(" + w + ", " + key + ", " + value + ");";
@@ -97,13 +114,13 @@ namespace Mlflow.Generators.Emit
                 case UseKind.Double: return ww + ".Double(" + w + ", " + key + ", " + value + ");";
                 case UseKind.DateTime: return ww + ".DateTime(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Bytes: return w + ".WriteByteArrayValue(" + key + ", " + value + ");";
-                case UseKind.Model: return ww + ".Object<" + t.Name + ">(" + w + ", " + key + ", " + value + ");";
+                case UseKind.Model: return ww + ".Object<" + CsType(t) + ">(" + w + ", " + key + ", " + value + ");";
                 case UseKind.Enum: return ww + ".String(" + w + ", " + key + ", " + value + ".HasValue ? " + EnumWire(t) + ".ToWire(" + value + ".Value) : null);";
                 case UseKind.Array:
                     switch (t.Item!.Kind)
                     {
                         case UseKind.Model:
-                            return ww + ".Objects<" + t.Item.Name + ">(" + w + ", " + key + ", " + value + ");";
+                            return ww + ".Objects<" + CsType(t.Item) + ">(" + w + ", " + key + ", " + value + ");";
                         case UseKind.Any:
                             return w + ".WriteCollectionOfObjectValues<" + Untyped + ">(" + key + ", " + value + ");";
                         case UseKind.String:
@@ -112,7 +129,7 @@ namespace Mlflow.Generators.Emit
                         case UseKind.Boolean:
                             return w + ".WriteCollectionOfPrimitiveValues<" + CsType(t.Item) + ">(" + key + ", " + value + ");";
                         case UseKind.Enum:
-                            return ww + ".List<" + t.Item.Name + ">(" + w + ", " + key + ", " + value + ", x => " + ww + ".Untyped(" + EnumWire(t.Item) + ".ToWire(x)));";
+                            return ww + ".List<" + CsType(t.Item) + ">(" + w + ", " + key + ", " + value + ", x => " + ww + ".Untyped(" + EnumWire(t.Item) + ".ToWire(x)));";
                         default:
                             return ww + ".List<" + CsType(t.Item) + ">(" + w + ", " + key + ", " + value + ", " + ww + ".Untyped);";
                     }
@@ -120,7 +137,7 @@ namespace Mlflow.Generators.Emit
                 case UseKind.Map:
                     var element = t.Item!.Kind == UseKind.Enum
                         ? "mw.WriteStringValue(mk, " + EnumWire(t.Item) + ".ToWire(mv));"
-                        : Write(t.Item, "mw", "mk", "mv", ns);
+                        : Write(t.Item, "mw", "mk", "mv");
                     return ww + ".Map<" + CsType(t.Item) + ">(" + w + ", " + key + ", " + value + ", (mw, mk, mv) => " + element.TrimEnd(';') + ");";
                 default: return w + ".WriteObjectValue<" + Untyped + ">(" + key + ", " + value + ");";
             }

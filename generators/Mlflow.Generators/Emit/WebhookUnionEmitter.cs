@@ -15,16 +15,16 @@ namespace Mlflow.Generators.Emit
     {
         private const string Json = "global::System.Text.Json";
 
-        public static string HintName(UnionCasesPlan p) => p.Namespace + ".WebhookPayload.g.cs";
+        public static string HintName(UnionCasesPlan p) => GeneratedNamespaces.Webhooks + ".WebhookPayload.g.cs";
 
-        public static string HintName(WebhookPayloadFile p) => p.Namespace + "." + p.Payload.SchemaName + ".g.cs";
+        public static string HintName(WebhookPayloadFile p) => GeneratedNamespaces.Webhooks + "." + p.Payload.SchemaName + ".g.cs";
 
-        public static string HintName(WebhookEnumFile p) => p.Namespace + "." + p.Enum.SchemaName + ".g.cs";
+        public static string HintName(WebhookEnumFile p) => GeneratedNamespaces.Webhooks + "." + p.Enum.SchemaName + ".g.cs";
 
         public static string Emit(UnionCasesPlan plan)
         {
             var w = new CodeWriter().Header();
-            w.Open("namespace " + plan.Namespace);
+            w.Open("namespace " + GeneratedNamespaces.Webhooks);
             EmitEvent(w, plan);
             w.Line();
             EmitPayload(w, plan);
@@ -201,7 +201,7 @@ namespace Mlflow.Generators.Emit
         {
             var p = file.Payload;
             var w = new CodeWriter().Header();
-            w.Open("namespace " + file.Namespace);
+            w.Open("namespace " + GeneratedNamespaces.Webhooks);
             w.Summary(p.Description, "The data of a webhook delivery.");
             w.Open("public sealed partial class " + p.SchemaName + " : WebhookPayloadData");
             foreach (var f in p.Fields)
@@ -327,7 +327,7 @@ namespace Mlflow.Generators.Emit
             var e = file.Enum;
             var n = e.SchemaName;
             var w = new CodeWriter().Header();
-            w.Open("namespace " + file.Namespace);
+            w.Open("namespace " + GeneratedNamespaces.Webhooks);
             w.Line("/// <summary>");
             foreach (var raw in (string.IsNullOrWhiteSpace(e.Description) ? "A string value of a webhook payload." : e.Description!.Trim()).Split('\n'))
             {

@@ -24,8 +24,11 @@ namespace Mlflow.Generators.Model
         Stream,
     }
 
-    /// <summary>A resolved C# type. <see cref="Name"/> is the fully qualified (global::) name of a model or enum.</summary>
-    internal sealed record TypeUse(UseKind Kind, string? Name = null, TypeUse? Item = null);
+    /// <summary>
+    /// A resolved type. <see cref="Schema"/> names the component schema of a model or enum (a reference, not C#: the
+    /// emitters render it in <see cref="GeneratedNamespaces.Models"/>); <see cref="Item"/> is a list's or map's element.
+    /// </summary>
+    internal sealed record TypeUse(UseKind Kind, string? Schema = null, TypeUse? Item = null);
 
     /// <summary>Whether a model property can be absent, and what reading it gives then.</summary>
     internal enum Presence
@@ -50,14 +53,15 @@ namespace Mlflow.Generators.Model
         public string Storage => Presence == Presence.Optional ? CsName : "Mlflow_" + CsName;
     }
 
-    /// <summary>A model class (IParsable + IAdditionalDataHolder); error models also derive from ApiException.</summary>
-    internal sealed record ModelPlan(string Namespace, string ClassName, string? Description, bool Deprecated, bool IsError, EquatableArray<PropertyPlan> Properties);
+    /// <summary>A model class (IParsable + IAdditionalDataHolder) in <see cref="GeneratedNamespaces.Models"/>; error models also derive from ApiException.</summary>
+    /// <param name="ClassName">The class name, which is the schema's name.</param>
+    internal sealed record ModelPlan(string ClassName, string? Description, bool Deprecated, bool IsError, EquatableArray<PropertyPlan> Properties);
 
     /// <summary>An enum member: wire name and C# name.</summary>
     internal sealed record EnumMemberPlan(string WireName, string CsName);
 
-    /// <summary>A generated enum.</summary>
-    internal sealed record EnumPlan(string Namespace, string Name, string? Description, EquatableArray<EnumMemberPlan> Members);
+    /// <summary>A generated enum in <see cref="GeneratedNamespaces.Models"/>; <paramref name="Name"/> is the schema's name.</summary>
+    internal sealed record EnumPlan(string Name, string? Description, EquatableArray<EnumMemberPlan> Members);
 
     /// <summary>How a builder reaches a child builder.</summary>
     internal enum NavigationKind
@@ -70,8 +74,11 @@ namespace Mlflow.Generators.Model
         Method,
     }
 
+    /// <summary>A request builder class chosen by the planner (rendered by the emitters).</summary>
+    internal sealed record BuilderRef(string Namespace, string ClassName);
+
     /// <summary>A link from a builder to a child builder.</summary>
-    internal sealed record NavigationPlan(NavigationKind Kind, string MemberName, string TargetFullName, string? TemplateVariable, string? ParameterName, string Description);
+    internal sealed record NavigationPlan(NavigationKind Kind, string MemberName, BuilderRef Target, string? TemplateVariable, string? ParameterName, string Description);
 
     /// <summary>A query parameter of an operation.</summary>
     internal sealed record QueryParameterPlan(string WireName, string TemplateName, string CsName, TypeUse Type, bool Explode, string? Description, bool Deprecated);
@@ -102,8 +109,8 @@ namespace Mlflow.Generators.Model
     /// <summary>The success response of an operation.</summary>
     internal sealed record ResponsePlan(ResponseKind Kind, TypeUse? Type, string? Accept);
 
-    /// <summary>An error mapping entry: Kiota's status key ("404", "4XX", "XXX") and the error model.</summary>
-    internal sealed record ErrorPlan(string StatusKey, string ModelFullName);
+    /// <summary>An error mapping entry: Kiota's status key ("404", "4XX", "XXX") and the error model's schema.</summary>
+    internal sealed record ErrorPlan(string StatusKey, string ModelSchema);
 
     /// <summary>One operation of a request builder.</summary>
     internal sealed record OperationPlan(
@@ -132,15 +139,15 @@ namespace Mlflow.Generators.Model
         EquatableArray<NavigationPlan> Children,
         EquatableArray<OperationPlan> Operations)
     {
-        public string FullName => "global::" + Namespace + "." + ClassName;
+        public BuilderRef Ref => new BuilderRef(Namespace, ClassName);
     }
 
     /// <summary>Root client settings.</summary>
-    internal sealed record RootPlan(BuilderPlan Builder, string? DefaultBaseUrl, string Title);
+    /// <param name="WireNotes">The spec's wire conventions (<c>x-mlflow-wire</c>), written into the root client's remarks.</param>
+    internal sealed record RootPlan(BuilderPlan Builder, string? DefaultBaseUrl, string Title, EquatableArray<WireNote> WireNotes = default);
 
     /// <summary>Everything the Kiota emitters write.</summary>
     internal sealed record ClientPlan(
-        string RootNamespace,
         RootPlan Root,
         EquatableArray<ModelPlan> Models,
         EquatableArray<EnumPlan> Enums,
@@ -148,5 +155,5 @@ namespace Mlflow.Generators.Model
         EquatableArray<DiagnosticInfo> Diagnostics);
 
     /// <summary>One entry of the operation catalog: the builder that owns the operation and the operation itself.</summary>
-    internal sealed record CatalogEntryPlan(string BuilderFullName, OperationPlan Operation);
+    internal sealed record CatalogEntryPlan(BuilderRef Builder, OperationPlan Operation);
 }

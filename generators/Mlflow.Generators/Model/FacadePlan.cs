@@ -111,7 +111,7 @@ namespace Mlflow.Generators.Model
         bool Deprecated,
         string Summary,
         string ReturnsDoc,
-        string BuilderFullName,
+        BuilderRef Builder,
         bool BuilderIsRoot,
         string BuilderMethod,
         TypeUse? BodyModel,

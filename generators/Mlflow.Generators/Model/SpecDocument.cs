@@ -42,14 +42,13 @@ namespace Mlflow.Generators.Model
         public static readonly TypeSpec String = new TypeSpec(TypeKind.String);
     }
 
-    /// <summary>An <c>x-*</c> extension and its value as compact JSON text (kept for reference; planners read the typed records).</summary>
-    internal sealed record ExtensionSpec(string Name, string Json);
+    /// <summary>One of the document's <c>x-mlflow-wire</c> notes: a wire convention every operation follows.</summary>
+    /// <param name="Topic">The note's key (<c>int64AsString</c>, <c>nonFiniteDoubles</c>, <c>fieldNames</c>...).</param>
+    /// <param name="Text">What the convention is, in words.</param>
+    internal sealed record WireNote(string Topic, string Text);
 
     /// <summary>Where a node of the spec starts (1-based), for diagnostics.</summary>
-    internal readonly record struct SpecPosition(int Line, int Column)
-    {
-        public static readonly SpecPosition Unknown = new SpecPosition(1, 1);
-    }
+    internal readonly record struct SpecPosition(int Line, int Column);
 
     /// <summary>An operation's <c>x-mlflow-pagination</c>: the request's page-token parameter and the answer's fields.</summary>
     /// <param name="TokenParameter">The request's page-token parameter or body field (<c>page_token</c>).</param>
@@ -58,12 +57,34 @@ namespace Mlflow.Generators.Model
     /// <param name="MaxResultsParameter">The request's page-size parameter (<c>max_results</c>), or null.</param>
     internal sealed record PaginationSpec(string TokenParameter, string NextTokenField, string ItemsField, string? MaxResultsParameter);
 
-    /// <summary>The <c>x-mlflow-*</c> extensions of an operation the generators use, read once by the parser.</summary>
+    /// <summary>The <c>x-mlflow-*</c> extensions of an operation (or webhook), read once by the parser.</summary>
     /// <param name="Since">The first MLflow release with the operation (<c>x-mlflow-since</c>); null when absent or unknown.</param>
     /// <param name="Pagination">The operation's paging fields (<c>x-mlflow-pagination</c>), or null.</param>
     /// <param name="WebhookEntity">A webhook's wire entity (<c>x-mlflow-entity</c>), or null.</param>
     /// <param name="WebhookAction">A webhook's wire action (<c>x-mlflow-action</c>), or null.</param>
-    internal sealed record MlflowOperationExtensions(string? Since, PaginationSpec? Pagination, string? WebhookEntity, string? WebhookAction)
+    /// <param name="Unreleased">The release expected to ship an operation the pinned MLflow commit has but no release does yet (<c>x-mlflow-unreleased</c>).</param>
+    /// <param name="Api">The REST API version of the route (<c>x-mlflow-api</c>: <c>2.0</c>, <c>3.0</c> or <c>none</c>).</param>
+    /// <param name="Servers">Which servers answer it (<c>x-mlflow-server</c>, a name or a list: <c>tracking</c>, <c>tracking-auth</c>, <c>deployments</c>).</param>
+    /// <param name="Source">Where MLflow defines it (<c>x-mlflow-source</c>: a proto RPC or a server module).</param>
+    /// <param name="Rpc">The proto RPC name (<c>x-mlflow-rpc</c>), for routes declared in MLflow's protos.</param>
+    /// <param name="Visibility">The proto's visibility (<c>x-mlflow-visibility</c>: <c>PUBLIC</c>, <c>PUBLIC_UNDOCUMENTED</c>...).</param>
+    /// <param name="CopyOf">For an <c>/ajax-api</c> twin: the operation it repeats (<c>x-mlflow-copy-of</c>).</param>
+    /// <param name="AjaxMirror">The server also answers the route under <c>/ajax-api</c> (<c>x-mlflow-ajax-mirror</c>).</param>
+    /// <param name="BareNonFiniteNumbers">The answer may hold the bare, non-JSON tokens <c>NaN</c> and <c>Infinity</c> (<c>x-mlflow-bare-nonfinite-numbers</c>).</param>
+    internal sealed record MlflowOperationExtensions(
+        string? Since,
+        PaginationSpec? Pagination,
+        string? WebhookEntity,
+        string? WebhookAction,
+        string? Unreleased = null,
+        string? Api = null,
+        EquatableArray<string> Servers = default,
+        string? Source = null,
+        string? Rpc = null,
+        string? Visibility = null,
+        string? CopyOf = null,
+        bool AjaxMirror = false,
+        bool BareNonFiniteNumbers = false)
     {
         public static readonly MlflowOperationExtensions None = new MlflowOperationExtensions(null, null, null, null);
     }
@@ -81,6 +102,8 @@ namespace Mlflow.Generators.Model
 
     /// <summary>One property of an object schema.</summary>
     /// <param name="AlwaysWritten">Listed in the schema's <c>x-mlflow-always-written</c>: MLflow writes it in every answer.</param>
+    /// <param name="OneOf">The proto <c>oneof</c> group the field belongs to (<c>x-mlflow-oneof</c>), or null.</param>
+    /// <param name="WellKnownType">The protobuf well-known type the field carries (<c>x-mlflow-wkt</c>: <c>duration</c>, <c>value</c>...), or null.</param>
     internal sealed record PropertySpec(
         string Name,
         TypeSpec Type,
@@ -88,12 +111,14 @@ namespace Mlflow.Generators.Model
         string? Description,
         bool Deprecated,
         string? ExampleJson,
-        EquatableArray<ExtensionSpec> Extensions,
         string Pointer,
         bool AlwaysWritten = false,
-        SpecPosition Position = default);
+        SpecPosition Position = default,
+        string? OneOf = null,
+        string? WellKnownType = null);
 
     /// <summary>A component schema (or an inline object/enum schema hoisted under a derived name).</summary>
+    /// <param name="Proto">The proto message or enum it comes from (<c>x-mlflow-proto</c>), or null.</param>
     internal sealed record SchemaSpec(
         string Name,
         string Pointer,
@@ -105,10 +130,11 @@ namespace Mlflow.Generators.Model
         TypeSpec? Alias,
         string? ExampleJson,
         bool Synthesized,
-        EquatableArray<ExtensionSpec> Extensions);
+        string? Proto = null);
 
     /// <summary>An operation parameter (path, query, header or cookie).</summary>
     /// <param name="AllowSlashes">A path parameter marked <c>x-mlflow-allow-slashes: true</c> (its value keeps its slashes).</param>
+    /// <param name="BodyField">The body field the server fills from this path parameter (<c>x-mlflow-body-field</c>), or null.</param>
     internal sealed record ParameterSpec(
         string Name,
         string In,
@@ -118,10 +144,10 @@ namespace Mlflow.Generators.Model
         bool Explode,
         string? Description,
         bool Deprecated,
-        EquatableArray<ExtensionSpec> Extensions,
         string Pointer,
         bool AllowSlashes = false,
-        SpecPosition Position = default);
+        SpecPosition Position = default,
+        string? BodyField = null);
 
     /// <summary>One media type of a body.</summary>
     internal sealed record MediaSpec(string MediaType, TypeSpec? Type);
@@ -144,7 +170,6 @@ namespace Mlflow.Generators.Model
         EquatableArray<ParameterSpec> Parameters,
         RequestBodySpec? RequestBody,
         EquatableArray<ResponseSpec> Responses,
-        EquatableArray<ExtensionSpec> Extensions,
         string Pointer,
         MlflowOperationExtensions? Mlflow = null,
         SpecPosition Position = default)
@@ -167,6 +192,7 @@ namespace Mlflow.Generators.Model
     internal sealed record DiagnosticInfo(string Id, DiagnosticLevel Level, string FilePath, string Pointer, string Message, int Line, int Column);
 
     /// <summary>The whole parsed description.</summary>
+    /// <param name="WireNotes">The document's <c>x-mlflow-wire</c> notes, in document order.</param>
     internal sealed record SpecDocument(
         string FilePath,
         string Title,
@@ -175,5 +201,6 @@ namespace Mlflow.Generators.Model
         EquatableArray<OperationSpec> Operations,
         EquatableArray<SchemaSpec> Schemas,
         EquatableArray<WebhookSpec> Webhooks,
-        EquatableArray<DiagnosticInfo> Diagnostics);
+        EquatableArray<DiagnosticInfo> Diagnostics,
+        EquatableArray<WireNote> WireNotes = default);
 }

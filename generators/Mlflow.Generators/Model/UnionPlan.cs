@@ -47,9 +47,8 @@ namespace Mlflow.Generators.Model
     /// <param name="HasExample">True when the payload schema has an example.</param>
     internal sealed record WebhookCasePlan(string Entity, string Action, string CaseName, string PayloadSchema, string? Summary, bool HasExample);
 
-    /// <summary>The whole union: events, payload types and their enums.</summary>
+    /// <summary>The whole union (in <see cref="GeneratedNamespaces.Webhooks"/>): events, payload types and their enums.</summary>
     internal sealed record UnionPlan(
-        string Namespace,
         EquatableArray<WebhookCasePlan> Cases,
         EquatableArray<WebhookPayloadTypePlan> Payloads,
         EquatableArray<WebhookEnumPlan> Enums);
@@ -58,11 +57,11 @@ namespace Mlflow.Generators.Model
 namespace Mlflow.Generators.Model
 {
     /// <summary>The events and cases of the union (one file; unchanged when only a payload's fields or example change).</summary>
-    internal sealed record UnionCasesPlan(string Namespace, EquatableArray<WebhookCasePlan> Cases);
+    internal sealed record UnionCasesPlan(EquatableArray<WebhookCasePlan> Cases);
 
     /// <summary>One payload type's file.</summary>
-    internal sealed record WebhookPayloadFile(string Namespace, WebhookPayloadTypePlan Payload);
+    internal sealed record WebhookPayloadFile(WebhookPayloadTypePlan Payload);
 
     /// <summary>One open enum's file.</summary>
-    internal sealed record WebhookEnumFile(string Namespace, WebhookEnumPlan Enum);
+    internal sealed record WebhookEnumFile(WebhookEnumPlan Enum);
 }

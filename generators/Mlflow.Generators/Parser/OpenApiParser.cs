@@ -17,6 +17,20 @@ namespace Mlflow.Generators.Parser
     {
         private static readonly string[] Methods = { "get", "put", "post", "delete", "patch", "head", "options", "trace" };
 
+        // The x-mlflow-* extensions the parser reads, per kind of node (spec/README.md describes each). Any other
+        // x-mlflow-* name is reported (MLFG101) and ignored, so that a spec from a newer SpecGen says what it adds.
+        private static readonly string[] DocumentExtensions = { "x-mlflow-wire" };
+        private static readonly string[] OperationExtensions =
+        {
+            "x-mlflow-since", "x-mlflow-unreleased", "x-mlflow-api", "x-mlflow-server", "x-mlflow-source", "x-mlflow-rpc",
+            "x-mlflow-visibility", "x-mlflow-copy-of", "x-mlflow-ajax-mirror", "x-mlflow-bare-nonfinite-numbers",
+            "x-mlflow-pagination", "x-mlflow-entity", "x-mlflow-action",
+        };
+        private static readonly string[] ParameterExtensions = { "x-mlflow-allow-slashes", "x-mlflow-body-field" };
+        private static readonly string[] SchemaExtensions = { "x-mlflow-proto", "x-mlflow-always-written" };
+        private static readonly string[] PropertyExtensions = { "x-mlflow-oneof", "x-mlflow-wkt" };
+        private static readonly string[] SchemaAndPropertyExtensions = SchemaExtensions.Concat(PropertyExtensions).ToArray();
+
         private readonly string _filePath;
         private readonly CancellationToken _cancellationToken;
         private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
@@ -51,7 +65,7 @@ namespace Mlflow.Generators.Parser
             }
         }
 
-        private SpecDocument Result(string title, string version, List<OperationSpec>? operations = null, List<WebhookSpec>? webhooks = null, string? serverUrl = null) =>
+        private SpecDocument Result(string title, string version, List<OperationSpec>? operations = null, List<WebhookSpec>? webhooks = null, string? serverUrl = null, EquatableArray<WireNote> wireNotes = default) =>
             new SpecDocument(
                 _filePath,
                 title,
@@ -60,7 +74,8 @@ namespace Mlflow.Generators.Parser
                 (operations ?? new List<OperationSpec>()).ToEquatableArray(),
                 _schemas.ToEquatableArray(),
                 (webhooks ?? new List<WebhookSpec>()).ToEquatableArray(),
-                _diagnostics.ToEquatableArray());
+                _diagnostics.ToEquatableArray(),
+                wireNotes);
 
         private SpecDocument ParseDocument(string text)
         {
@@ -146,7 +161,8 @@ namespace Mlflow.Generators.Parser
             {
                 if (seen.TryGetValue(op.OperationId, out var first))
                 {
-                    Error(DiagnosticDescriptors.DuplicateOperationIdId, null, op.Pointer + "/operationId", "operationId '" + op.OperationId + "' is already used by " + first);
+                    // At the second operation (the parser keeps positions, not nodes, once an operation is read).
+                    _diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateOperationIdId, DiagnosticLevel.Error, _filePath, op.Pointer + "/operationId", "operationId '" + op.OperationId + "' is already used by " + first, op.Position.Line, op.Position.Column));
                 }
                 else
                 {
@@ -178,7 +194,7 @@ namespace Mlflow.Generators.Parser
                 serverUrl = server.GetString("url");
             }
 
-            return Result(title, version, operations, webhooks, serverUrl);
+            return Result(title, version, operations, webhooks, serverUrl, WireNotes(doc));
         }
 
         private void ParsePathItem(string path, JsonObject pathItem, string pathPointer, List<OperationSpec>? operations, string? webhookKey, List<WebhookSpec>? webhooks)
@@ -288,15 +304,15 @@ namespace Mlflow.Generators.Parser
                 parameters.ToEquatableArray(),
                 body,
                 responses.ToEquatableArray(),
-                Extensions(node),
                 pointer,
                 MlflowExtensions(node, pointer),
                 new SpecPosition(node.Line, node.Column));
         }
 
-        /// <summary>Reads the <c>x-mlflow-*</c> extensions of an operation the generators use into typed values, once.</summary>
+        /// <summary>Reads the <c>x-mlflow-*</c> extensions of an operation into typed values, once.</summary>
         private MlflowOperationExtensions? MlflowExtensions(JsonObject node, string pointer)
         {
+            CheckExtensions(node, pointer, OperationExtensions);
             var since = ExtensionString(node, pointer, "x-mlflow-since");
             if (since == "unknown" || since?.Length == 0)
             {
@@ -320,9 +336,105 @@ namespace Mlflow.Generators.Parser
                 }
             }
 
-            var entity = ExtensionString(node, pointer, "x-mlflow-entity");
-            var action = ExtensionString(node, pointer, "x-mlflow-action");
-            return since == null && pagination == null && entity == null && action == null ? null : new MlflowOperationExtensions(since, pagination, entity, action);
+            var typed = new MlflowOperationExtensions(
+                since,
+                pagination,
+                ExtensionString(node, pointer, "x-mlflow-entity"),
+                ExtensionString(node, pointer, "x-mlflow-action"),
+                ExtensionString(node, pointer, "x-mlflow-unreleased"),
+                ExtensionString(node, pointer, "x-mlflow-api"),
+                ExtensionStrings(node, pointer, "x-mlflow-server"),
+                ExtensionString(node, pointer, "x-mlflow-source"),
+                ExtensionString(node, pointer, "x-mlflow-rpc"),
+                ExtensionString(node, pointer, "x-mlflow-visibility"),
+                ExtensionString(node, pointer, "x-mlflow-copy-of"),
+                ExtensionBool(node, pointer, "x-mlflow-ajax-mirror"),
+                ExtensionBool(node, pointer, "x-mlflow-bare-nonfinite-numbers"));
+            return typed.Equals(MlflowOperationExtensions.None) ? null : typed;
+        }
+
+        /// <summary>An extension holding a string or a list of strings.</summary>
+        private EquatableArray<string> ExtensionStrings(JsonObject node, string pointer, string name)
+        {
+            var value = node.Get(name);
+            if (value == null)
+            {
+                return EquatableArray<string>.Empty;
+            }
+
+            if (value is JsonString one)
+            {
+                return new EquatableArray<string>(new[] { one.Value });
+            }
+
+            if (value is JsonArray many && many.Items.All(i => i is JsonString))
+            {
+                return many.Items.Select(i => ((JsonString)i).Value).ToEquatableArray();
+            }
+
+            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + Pointer.Escape(name), name + " is a string or a list of strings");
+            return EquatableArray<string>.Empty;
+        }
+
+        private bool ExtensionBool(JsonObject node, string pointer, string name)
+        {
+            var value = node.Get(name);
+            if (value == null)
+            {
+                return false;
+            }
+
+            if (value is JsonBool b)
+            {
+                return b.Value;
+            }
+
+            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + Pointer.Escape(name), name + " is true or false");
+            return false;
+        }
+
+        /// <summary>Reports the <c>x-mlflow-*</c> names of <paramref name="node"/> that the parser does not read there.</summary>
+        private void CheckExtensions(JsonObject node, string pointer, string[] known)
+        {
+            foreach (var p in node.Properties)
+            {
+                if (p.Key.StartsWith("x-mlflow-", StringComparison.Ordinal) && Array.IndexOf(known, p.Key) < 0)
+                {
+                    Info(DiagnosticDescriptors.UnknownExtensionId, p.Value, pointer + "/" + Pointer.Escape(p.Key), p.Key + " is not an extension the generator reads here (it reads " + string.Join(", ", known) + "); ignored");
+                }
+            }
+        }
+
+        /// <summary>The document's <c>x-mlflow-wire</c>: an object of notes (strings).</summary>
+        private EquatableArray<WireNote> WireNotes(JsonObject doc)
+        {
+            CheckExtensions(doc, "", DocumentExtensions);
+            var node = doc.Get("x-mlflow-wire");
+            if (node == null)
+            {
+                return EquatableArray<WireNote>.Empty;
+            }
+
+            var notes = new List<WireNote>();
+            if (node is JsonObject o)
+            {
+                foreach (var p in o.Properties)
+                {
+                    if (p.Value is JsonString text)
+                    {
+                        notes.Add(new WireNote(p.Key, text.Value));
+                        continue;
+                    }
+
+                    Error(DiagnosticDescriptors.UnsupportedId, p.Value, "/x-mlflow-wire/" + Pointer.Escape(p.Key), "an x-mlflow-wire note is a string");
+                }
+            }
+            else
+            {
+                Error(DiagnosticDescriptors.UnsupportedId, node, "/x-mlflow-wire", "x-mlflow-wire is an object of notes (strings)");
+            }
+
+            return notes.ToEquatableArray();
         }
 
         private string? ExtensionString(JsonObject node, string pointer, string name)
@@ -338,7 +450,7 @@ namespace Mlflow.Generators.Parser
                 return s.Value;
             }
 
-            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + name, name + " is a string");
+            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + Pointer.Escape(name), name + " is a string");
             return null;
         }
 
@@ -408,8 +520,10 @@ namespace Mlflow.Generators.Parser
 
                 var style = resolved.GetString("style");
                 var explode = resolved.Get("explode") is JsonBool b ? b.Value : (style == null || style == "form");
-                var allowSlashes = resolved.Get("x-mlflow-allow-slashes") is JsonBool slashes && slashes.Value;
-                list.Add(new ParameterSpec(name!, location!, resolved.GetBool("required") || location == "path", type, style, explode, resolved.GetString("description"), resolved.GetBool("deprecated"), Extensions(resolved), itemPointer, allowSlashes, new SpecPosition(resolved.Line, resolved.Column)));
+                CheckExtensions(resolved, itemPointer, ParameterExtensions);
+                var allowSlashes = ExtensionBool(resolved, itemPointer, "x-mlflow-allow-slashes");
+                var bodyField = ExtensionString(resolved, itemPointer, "x-mlflow-body-field");
+                list.Add(new ParameterSpec(name!, location!, resolved.GetBool("required") || location == "path", type, style, explode, resolved.GetString("description"), resolved.GetBool("deprecated"), itemPointer, allowSlashes, new SpecPosition(resolved.Line, resolved.Column), bodyField));
             }
 
             return list;
@@ -449,21 +563,23 @@ namespace Mlflow.Generators.Parser
             var enumValues = EnumValues(node, pointer);
             var description = node.GetString("description") ?? node.GetString("title");
             var example = node.Get("example") is JsonNode ex ? JsonText.Write(ex) : null;
-            var extensions = Extensions(node);
+            // A hoisted inline schema is also the property that holds it: it may carry a property's extensions.
+            CheckExtensions(node, pointer, synthesized ? SchemaAndPropertyExtensions : SchemaExtensions);
+            var proto = ExtensionString(node, pointer, "x-mlflow-proto");
             var deprecated = node.GetBool("deprecated");
             if (enumValues != null)
             {
-                return new SchemaSpec(name, pointer, SchemaKind.Enum, description, deprecated, EquatableArray<PropertySpec>.Empty, enumValues.ToEquatableArray(), null, example, synthesized, extensions);
+                return new SchemaSpec(name, pointer, SchemaKind.Enum, description, deprecated, EquatableArray<PropertySpec>.Empty, enumValues.ToEquatableArray(), null, example, synthesized, proto);
             }
 
             if (IsObjectWithProperties(node, allowEmpty: true))
             {
-                return new SchemaSpec(name, pointer, SchemaKind.Object, description, deprecated, ParseProperties(name, node, pointer), EquatableArray<string>.Empty, null, example, synthesized, extensions);
+                return new SchemaSpec(name, pointer, SchemaKind.Object, description, deprecated, ParseProperties(name, node, pointer), EquatableArray<string>.Empty, null, example, synthesized, proto);
             }
 
             // Arrays, maps, primitives and compositions are aliases of the type they describe.
             var alias = ParseType(node, pointer, name + "Item");
-            return new SchemaSpec(name, pointer, SchemaKind.Alias, description, deprecated, EquatableArray<PropertySpec>.Empty, EquatableArray<string>.Empty, alias, example, synthesized, extensions);
+            return new SchemaSpec(name, pointer, SchemaKind.Alias, description, deprecated, EquatableArray<PropertySpec>.Empty, EquatableArray<string>.Empty, alias, example, synthesized, proto);
         }
 
         private static bool IsObjectWithProperties(JsonObject node, bool allowEmpty)
@@ -526,7 +642,7 @@ namespace Mlflow.Generators.Parser
                         if (p.Value is JsonBool)
                         {
                             // `true` is "any value" in JSON Schema 2020-12.
-                            list.Add(new PropertySpec(p.Key, TypeSpec.Any, required.Contains(p.Key), null, false, null, EquatableArray<ExtensionSpec>.Empty, propPointer));
+                            list.Add(new PropertySpec(p.Key, TypeSpec.Any, required.Contains(p.Key), null, false, null, propPointer));
                             continue;
                         }
 
@@ -535,6 +651,7 @@ namespace Mlflow.Generators.Parser
                     }
 
                     var type = ParseType(propNode, propPointer, owner + Identifiers.Pascal(p.Key, "P"));
+                    CheckExtensions(propNode, propPointer, PropertyExtensions);
                     list.Add(new PropertySpec(
                         p.Key,
                         type,
@@ -542,10 +659,11 @@ namespace Mlflow.Generators.Parser
                         propNode.GetString("description") ?? propNode.GetString("title"),
                         propNode.GetBool("deprecated"),
                         propNode.Get("example") is JsonNode ex ? JsonText.Write(ex) : null,
-                        Extensions(propNode),
                         propPointer,
                         alwaysWritten.Remove(p.Key),
-                        new SpecPosition(propNode.Line, propNode.Column)));
+                        new SpecPosition(propNode.Line, propNode.Column),
+                        ExtensionString(propNode, propPointer, "x-mlflow-oneof"),
+                        ExtensionString(propNode, propPointer, "x-mlflow-wkt")));
                 }
             }
 
@@ -788,20 +906,6 @@ namespace Mlflow.Generators.Parser
             }
 
             return list;
-        }
-
-        private static EquatableArray<ExtensionSpec> Extensions(JsonObject node)
-        {
-            List<ExtensionSpec>? list = null;
-            foreach (var p in node.Properties)
-            {
-                if (p.Key.StartsWith("x-", StringComparison.Ordinal))
-                {
-                    (list ??= new List<ExtensionSpec>()).Add(new ExtensionSpec(p.Key, JsonText.Write(p.Value)));
-                }
-            }
-
-            return list == null ? EquatableArray<ExtensionSpec>.Empty : list.ToEquatableArray();
         }
 
         private void Error(string id, JsonNode? node, string pointer, string message) =>

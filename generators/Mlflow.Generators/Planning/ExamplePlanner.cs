@@ -17,13 +17,13 @@ namespace Mlflow.Generators.Planning
     {
         public static EquatableArray<ExamplePlan> Plan(SpecDocument doc, ClientPlan plan)
         {
-            var models = plan.Models.ToDictionary(m => FullName(m), StringComparer.Ordinal);
-            var byClass = plan.Models.GroupBy(m => m.ClassName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            var enums = plan.Enums.ToDictionary(e => "global::" + e.Namespace + "." + e.Name, StringComparer.Ordinal);
+            // Models and enums are keyed by schema name (their class name).
+            var models = plan.Models.GroupBy(m => m.ClassName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var enums = plan.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
             var result = new List<ExamplePlan>();
             foreach (var schema in doc.Schemas)
             {
-                if (schema.Kind != SchemaKind.Object || schema.ExampleJson == null || !byClass.TryGetValue(schema.Name, out var model))
+                if (schema.Kind != SchemaKind.Object || schema.ExampleJson == null || !models.TryGetValue(schema.Name, out var model))
                 {
                     continue;
                 }
@@ -39,12 +39,12 @@ namespace Mlflow.Generators.Planning
 
         private static void Collect(ModelPlan model, Dictionary<string, ModelPlan> models, Dictionary<string, EnumPlan> enums, SortedDictionary<string, ModelPlan> relatedModels, SortedDictionary<string, EnumPlan> relatedEnums)
         {
-            if (relatedModels.ContainsKey(FullName(model)))
+            if (relatedModels.ContainsKey(model.ClassName))
             {
                 return;
             }
 
-            relatedModels[FullName(model)] = model;
+            relatedModels[model.ClassName] = model;
             foreach (var property in model.Properties)
             {
                 var type = property.Type;
@@ -53,17 +53,15 @@ namespace Mlflow.Generators.Planning
                     type = type.Item;
                 }
 
-                if (type.Kind == UseKind.Model && models.TryGetValue(type.Name!, out var nested))
+                if (type.Kind == UseKind.Model && models.TryGetValue(type.Schema!, out var nested))
                 {
                     Collect(nested, models, enums, relatedModels, relatedEnums);
                 }
-                else if (type.Kind == UseKind.Enum && enums.TryGetValue(type.Name!, out var e))
+                else if (type.Kind == UseKind.Enum && enums.TryGetValue(type.Schema!, out var e))
                 {
-                    relatedEnums[type.Name!] = e;
+                    relatedEnums[type.Schema!] = e;
                 }
             }
         }
-
-        private static string FullName(ModelPlan m) => "global::" + m.Namespace + "." + m.ClassName;
     }
 }

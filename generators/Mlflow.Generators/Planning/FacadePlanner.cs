@@ -42,8 +42,9 @@ namespace Mlflow.Generators.Planning
             _description = description;
             _olderSpec = description.ReviewedAgainst != null && CompareVersions(spec.Version, description.ReviewedAgainst) < 0;
             _schemas = spec.Schemas.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            _models = plan.Models.ToDictionary(m => "global::" + m.Namespace + "." + m.ClassName, StringComparer.Ordinal);
-            _enums = plan.Enums.ToDictionary(e => "global::" + e.Namespace + "." + e.Name, StringComparer.Ordinal);
+            // Keyed by schema name, as TypeUse refers to them.
+            _models = plan.Models.ToDictionary(m => m.ClassName, StringComparer.Ordinal);
+            _enums = plan.Enums.ToDictionary(e => e.Name, StringComparer.Ordinal);
             foreach (var builder in plan.Builders.Concat(new[] { plan.Root.Builder }))
             {
                 foreach (var operation in builder.Operations)
@@ -71,7 +72,7 @@ namespace Mlflow.Generators.Planning
         {
             _diagnostics.AddRange(_description.Diagnostics);
             var lastDot = facadeClient.LastIndexOf('.');
-            var ns = lastDot > 0 ? facadeClient.Substring(0, lastDot) : _plan.RootNamespace;
+            var ns = lastDot > 0 ? facadeClient.Substring(0, lastDot) : GeneratedNamespaces.Facade;
             var root = new FacadeClientPlan(ns, lastDot > 0 ? facadeClient.Substring(lastDot + 1) : facadeClient, null, "");
 
             var clients = new Dictionary<string, FacadeClientPlan>(StringComparer.Ordinal) { [RootKey] = root };
@@ -228,7 +229,7 @@ namespace Mlflow.Generators.Planning
                 switch (response.Kind)
                 {
                     case ResponseKind.Model:
-                        if (_models.TryGetValue(response.Type!.Name!, out var model) && model.Properties.Count > 0)
+                        if (_models.TryGetValue(response.Type!.Schema!, out var model) && model.Properties.Count > 0)
                         {
                             returns = model.Properties.Count == 1 ? model.Properties[0].WireName : "*";
                         }
@@ -291,7 +292,7 @@ namespace Mlflow.Generators.Planning
             {
                 inputs.Add(new Input { Wire = "$body", Target = FacadeTarget.StreamBody, Type = new TypeUse(UseKind.Stream), Required = true, SpecDoc = "The bytes to upload." });
             }
-            else if (body.Type.Kind == UseKind.Model && _models.TryGetValue(body.Type.Name!, out var bodyModel))
+            else if (body.Type.Kind == UseKind.Model && _models.TryGetValue(body.Type.Schema!, out var bodyModel))
             {
                 _schemas.TryGetValue(bodyModel.ClassName, out var bodySchema);
                 var pathNames = new HashSet<string>(operation.PathParameters.Select(p => p.SpecName), StringComparer.Ordinal);
@@ -462,7 +463,7 @@ namespace Mlflow.Generators.Planning
                 op.Deprecated,
                 summary,
                 returnsDoc,
-                owner.Builder.FullName,
+                owner.Builder.Ref,
                 owner.Builder.IsRoot,
                 operation.MethodName + "Async",
                 operation.Body?.Kind == BodyKind.Json ? operation.Body.Type : null,
@@ -578,7 +579,7 @@ namespace Mlflow.Generators.Planning
 
         private bool IsTagList(TypeUse type)
         {
-            if (type.Kind != UseKind.Array || type.Item?.Kind != UseKind.Model || !_models.TryGetValue(type.Item.Name!, out var m))
+            if (type.Kind != UseKind.Array || type.Item?.Kind != UseKind.Model || !_models.TryGetValue(type.Item.Schema!, out var m))
             {
                 return false;
             }
@@ -611,7 +612,7 @@ namespace Mlflow.Generators.Planning
                 case UseKind.Int64: return value is JsonNumber n64 && long.TryParse(n64.Raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
                 case UseKind.Double: return value is JsonNumber nd && double.TryParse(nd.Raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
                 case UseKind.Enum:
-                    if (value is JsonString s && _enums.TryGetValue(type.Name!, out var e))
+                    if (value is JsonString s && _enums.TryGetValue(type.Schema!, out var e))
                     {
                         enumMember = e.Members.FirstOrDefault(m => m.WireName == s.Value)?.CsName;
                         return enumMember != null;
@@ -638,7 +639,7 @@ namespace Mlflow.Generators.Planning
         private FacadePagingPlan? Paging(OperationSpec op, OperationPlan operation, FacadeMethodEntry entry)
         {
             var paging = op.MlflowExtensions.Pagination;
-            if (paging == null || operation.Response.Kind != ResponseKind.Model || !_models.TryGetValue(operation.Response.Type!.Name!, out var pageModel))
+            if (paging == null || operation.Response.Kind != ResponseKind.Model || !_models.TryGetValue(operation.Response.Type!.Schema!, out var pageModel))
             {
                 return null;
             }
@@ -670,7 +671,7 @@ namespace Mlflow.Generators.Planning
             switch (response.Kind)
             {
                 case ResponseKind.Model:
-                    if (!_models.TryGetValue(response.Type!.Name!, out var model))
+                    if (!_models.TryGetValue(response.Type!.Schema!, out var model))
                     {
                         break;
                     }

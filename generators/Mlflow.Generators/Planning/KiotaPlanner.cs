@@ -31,16 +31,12 @@ namespace Mlflow.Generators.Planning
         };
 
         private readonly SpecDocument _spec;
-        private readonly string _rootNamespace;
-        private readonly string _modelsNamespace;
         private readonly Dictionary<string, SchemaSpec> _schemas = new Dictionary<string, SchemaSpec>(StringComparer.Ordinal);
         private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
 
-        private KiotaPlanner(SpecDocument spec, string rootNamespace)
+        private KiotaPlanner(SpecDocument spec)
         {
             _spec = spec;
-            _rootNamespace = rootNamespace;
-            _modelsNamespace = rootNamespace + ".Models";
             _diagnostics.AddRange(spec.Diagnostics);
             foreach (var s in spec.Schemas)
             {
@@ -48,10 +44,10 @@ namespace Mlflow.Generators.Planning
             }
         }
 
-        /// <summary>Plans the client for <paramref name="spec"/> under <paramref name="rootNamespace"/>.</summary>
-        public static ClientPlan Plan(SpecDocument spec, string rootNamespace, string clientClassName)
+        /// <summary>Plans the client for <paramref name="spec"/> in <see cref="GeneratedNamespaces.Client"/>.</summary>
+        public static ClientPlan Plan(SpecDocument spec, string clientClassName)
         {
-            var planner = new KiotaPlanner(spec, rootNamespace);
+            var planner = new KiotaPlanner(spec);
             var errorModels = planner.ErrorModelNames();
             var models = new List<ModelPlan>();
             var enums = new List<EnumPlan>();
@@ -79,8 +75,7 @@ namespace Mlflow.Generators.Planning
             var root = planner.PlanBuilders(clientClassName, builders);
             var defaultBaseUrl = spec.ServerUrl != null && Uri.TryCreate(spec.ServerUrl, UriKind.Absolute, out _) ? spec.ServerUrl.TrimEnd('/') : null;
             return new ClientPlan(
-                rootNamespace,
-                new RootPlan(root, defaultBaseUrl, spec.Title),
+                new RootPlan(root, defaultBaseUrl, spec.Title, spec.WireNotes),
                 models.ToEquatableArray(),
                 enums.ToEquatableArray(),
                 builders.ToEquatableArray(),
@@ -108,7 +103,7 @@ namespace Mlflow.Generators.Planning
                     {
                         if (IsJson(m.MediaType) && m.Type != null && ErrorModel(m.Type) is { Kind: UseKind.Model } use)
                         {
-                            names.Add(use.Name!.Substring(("global::" + _modelsNamespace + ".").Length));
+                            names.Add(use.Schema!);
                         }
                     }
                 }
@@ -156,7 +151,7 @@ namespace Mlflow.Generators.Planning
                 props.Add(new PropertyPlan(p.Name, name, type, p.Description, p.Deprecated, PresenceOf(p, type), p.AlwaysWritten));
             }
 
-            return new ModelPlan(_modelsNamespace, className, schema.Description, schema.Deprecated, isError, props.ToEquatableArray());
+            return new ModelPlan(className, schema.Description, schema.Deprecated, isError, props.ToEquatableArray());
         }
 
         /// <summary>
@@ -214,7 +209,7 @@ namespace Mlflow.Generators.Planning
                 members.Add(new EnumMemberPlan(v, Identifiers.Unique(Identifiers.Pascal(v, "Value"), taken)));
             }
 
-            return new EnumPlan(_modelsNamespace, schema.Name, schema.Description, members.ToEquatableArray());
+            return new EnumPlan(schema.Name, schema.Description, members.ToEquatableArray());
         }
 
         /// <summary>Resolves a spec type to its C# shape; aliases are followed.</summary>
@@ -230,8 +225,8 @@ namespace Mlflow.Generators.Planning
 
                     switch (schema.Kind)
                     {
-                        case SchemaKind.Object: return new TypeUse(UseKind.Model, "global::" + _modelsNamespace + "." + schema.Name);
-                        case SchemaKind.Enum: return new TypeUse(UseKind.Enum, "global::" + _modelsNamespace + "." + schema.Name);
+                        case SchemaKind.Object: return new TypeUse(UseKind.Model, schema.Name);
+                        case SchemaKind.Enum: return new TypeUse(UseKind.Enum, schema.Name);
                         default: return Resolve(schema.Alias ?? TypeSpec.Any, depth + 1);
                     }
 
@@ -306,7 +301,7 @@ namespace Mlflow.Generators.Planning
         {
             var root = new Node("", NodeKind.Root, null)
             {
-                Namespace = _rootNamespace,
+                Namespace = GeneratedNamespaces.Client,
                 ClassName = clientClassName,
                 PathTemplate = "{+baseurl}",
                 PathDisplay = "/",
@@ -483,13 +478,13 @@ namespace Mlflow.Generators.Planning
                 switch (child.Kind)
                 {
                     case NodeKind.Parameter:
-                        children.Add(new NavigationPlan(NavigationKind.Indexer, "this[]", plan.FullName, child.Variable, "position", "Gets an item from the " + child.PathDisplay + " collection (path parameter " + string.Join(", ", child.ParameterNames.Keys.OrderBy(k => k, StringComparer.Ordinal)) + ")."));
+                        children.Add(new NavigationPlan(NavigationKind.Indexer, "this[]", plan.Ref, child.Variable, "position", "Gets an item from the " + child.PathDisplay + " collection (path parameter " + string.Join(", ", child.ParameterNames.Keys.OrderBy(k => k, StringComparer.Ordinal)) + ")."));
                         break;
                     case NodeKind.Mixed:
-                        children.Add(new NavigationPlan(NavigationKind.Method, child.MemberName, plan.FullName, child.Variable, Identifiers.Camel(child.Chosen.Length > 0 ? child.Chosen : "value"), "Builds and executes requests for " + child.PathDisplay + "."));
+                        children.Add(new NavigationPlan(NavigationKind.Method, child.MemberName, plan.Ref, child.Variable, Identifiers.Camel(child.Chosen.Length > 0 ? child.Chosen : "value"), "Builds and executes requests for " + child.PathDisplay + "."));
                         break;
                     default:
-                        children.Add(new NavigationPlan(NavigationKind.Property, child.MemberName, plan.FullName, null, null, "The " + child.PathDisplay + " path."));
+                        children.Add(new NavigationPlan(NavigationKind.Property, child.MemberName, plan.Ref, null, null, "The " + child.PathDisplay + " path."));
                         break;
                 }
             }
@@ -658,7 +653,7 @@ namespace Mlflow.Generators.Planning
                         var key = r.Status == "default" ? "XXX" : r.Status.ToUpperInvariant();
                         if (!list.Any(e => e.StatusKey == key))
                         {
-                            list.Add(new ErrorPlan(key, use.Name!));
+                            list.Add(new ErrorPlan(key, use.Schema!));
                         }
 
                         break;

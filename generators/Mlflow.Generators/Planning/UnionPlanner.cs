@@ -15,7 +15,7 @@ namespace Mlflow.Generators.Planning
     {
         private static readonly string[] PayloadMembers = { "AdditionalData", "ToJson", "WriteTo", "TryRead", "Example", "Equals", "GetHashCode", "ToString", "GetType" };
 
-        public static UnionPlan? Plan(SpecDocument doc, string unionNamespace)
+        public static UnionPlan? Plan(SpecDocument doc)
         {
             if (doc.Webhooks.Count == 0)
             {
@@ -55,7 +55,7 @@ namespace Mlflow.Generators.Planning
                 cases.Add(new WebhookCasePlan(entity, action, caseName, payload.Name, op.Summary, payload.ExampleJson != null));
             }
 
-            return cases.Count == 0 ? null : new UnionPlan(unionNamespace, cases.ToEquatableArray(), payloads.ToEquatableArray(), enums.ToEquatableArray());
+            return cases.Count == 0 ? null : new UnionPlan(cases.ToEquatableArray(), payloads.ToEquatableArray(), enums.ToEquatableArray());
         }
 
         private static WebhookPayloadTypePlan PlanPayload(SchemaSpec schema, Dictionary<string, SchemaSpec> schemas, List<WebhookEnumPlan> enums, HashSet<string> planned)
