@@ -1,7 +1,41 @@
 namespace Mlflow.Artifacts;
 
+/// <summary>
+/// The shared part of the read-only streams below: writing is not supported, the array overloads of Read go through
+/// the span and memory ones (which each stream implements), and the inner stream it owns, if any, is disposed with it.
+/// </summary>
+internal abstract class ReadOnlyStream : Stream
+{
+    /// <summary>The stream disposed with this one (none by default).</summary>
+    protected virtual Stream? Owned => null;
+
+    public sealed override bool CanRead => true;
+    public sealed override bool CanWrite => false;
+
+    public abstract override int Read(Span<byte> buffer);
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+
+    public sealed override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public sealed override void Flush() { }
+    public sealed override void SetLength(long value) => throw new NotSupportedException();
+    public sealed override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Owned?.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => Owned?.DisposeAsync() ?? base.DisposeAsync();
+}
+
 /// <summary>A read-only, seekable window of another stream (a multipart part of a file). Owns the inner stream.</summary>
-internal sealed class RangeStream : Stream
+internal sealed class RangeStream : ReadOnlyStream
 {
     private readonly Stream inner;
     private readonly long start;
@@ -16,9 +50,9 @@ internal sealed class RangeStream : Stream
         inner.Seek(start, SeekOrigin.Begin);
     }
 
-    public override bool CanRead => true;
+    protected override Stream Owned => inner;
+
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => length;
 
     public override long Position
@@ -27,17 +61,12 @@ internal sealed class RangeStream : Stream
         set => Seek(value, SeekOrigin.Begin);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, length - position)]);
         position += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -60,27 +89,14 @@ internal sealed class RangeStream : Stream
         return position;
     }
 
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
 /// <summary>A read-only stream over memory that it does not copy.</summary>
-internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> content) : Stream
+internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> content) : ReadOnlyStream
 {
     private int position;
 
-    public override bool CanRead => true;
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => content.Length;
 
     public override long Position
@@ -89,8 +105,6 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> content) : Strea
         set => position = (int)Math.Clamp(value, 0, content.Length);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = Math.Min(buffer.Length, content.Length - position);
@@ -98,9 +112,6 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> content) : Strea
         position += n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
@@ -116,20 +127,17 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> content) : Strea
         return position;
     }
 
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
 /// Reports the bytes read through it to an <see cref="ArtifactFileProgress"/>; seeking back to 0 (an HTTP retry
 /// re-sending the body) restarts the file's count. Optionally signals every read to a stall watchdog.
 /// </summary>
-internal sealed class ProgressReadStream(Stream inner, ArtifactFileProgress progress, Action? onActivity = null, bool restartOnRewind = true) : Stream
+internal sealed class ProgressReadStream(Stream inner, ArtifactFileProgress progress, Action? onActivity = null, bool restartOnRewind = true) : ReadOnlyStream
 {
-    public override bool CanRead => true;
+    protected override Stream Owned => inner;
+
     public override bool CanSeek => inner.CanSeek;
-    public override bool CanWrite => false;
     public override long Length => inner.Length;
 
     public override long Position
@@ -138,8 +146,6 @@ internal sealed class ProgressReadStream(Stream inner, ArtifactFileProgress prog
         set => Seek(value, SeekOrigin.Begin);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
@@ -147,9 +153,6 @@ internal sealed class ProgressReadStream(Stream inner, ArtifactFileProgress prog
         onActivity?.Invoke();
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -167,17 +170,6 @@ internal sealed class ProgressReadStream(Stream inner, ArtifactFileProgress prog
         return target;
     }
 
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
 /// <summary>Reports the bytes written through it to an <see cref="ArtifactFileProgress"/>. Does not own the inner stream.</summary>

@@ -29,17 +29,8 @@ public class MlflowException : Exception
     /// <summary>Creates an exception from a parsed error response.</summary>
     /// <param name="error">The parsed error.</param>
     public MlflowException(MlflowErrorDetails error)
-        : base(ArgumentNullExceptionThrow(error).ToString())
+        : this((error ?? throw new ArgumentNullException(nameof(error))).ToString(), error, null)
     {
-        ErrorCode = error.ErrorCode;
-        RawErrorCode = error.RawErrorCode;
-        ServerMessage = error.Message;
-        StatusCode = error.StatusCode;
-        Method = error.Method;
-        RequestUri = error.RequestUri;
-        ResponseBody = error.ResponseBody;
-        ResponseContentType = error.ResponseContentType;
-        ErrorJson = error.ErrorJson;
     }
 
     /// <summary>
@@ -62,12 +53,6 @@ public class MlflowException : Exception
         ResponseBody = error.ResponseBody;
         ResponseContentType = error.ResponseContentType;
         ErrorJson = error.ErrorJson;
-    }
-
-    private static MlflowErrorDetails ArgumentNullExceptionThrow(MlflowErrorDetails error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return error;
     }
 
     /// <summary>MLflow's error code; <see cref="MlflowErrorCode.Unknown"/> for a code this SDK does not know.</summary>
