@@ -22,7 +22,7 @@ namespace Mlflow.Generators.Emit
                 w.Line("/// <list type=\"bullet\">");
                 foreach (var note in r.WireNotes)
                 {
-                    w.Line("/// <item><term>" + Identifiers.Xml(note.Topic) + "</term><description>" + Identifiers.Xml(note.Text.Replace('\r', ' ').Replace('\n', ' ')) + "</description></item>");
+                    w.Line("/// <item><term>" + Identifiers.Xml(note.Topic) + "</term><description>" + Identifiers.Xml(note.Text) + "</description></item>");
                 }
 
                 w.Line("/// </list>");

@@ -144,37 +144,19 @@ namespace Mlflow.Generators.Helpers
             return true;
         }
 
-        public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        /// <summary>
+        /// Text for one line of an XML doc comment: markup characters escaped, and line breaks (including the ones
+        /// C# alone counts as such: U+0085, U+2028, U+2029) made spaces, so that the comment cannot end early.
+        /// </summary>
+        public static string Xml(string text)
+        {
+            var escaped = text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+            return escaped.IndexOfAny(LineBreaks) < 0 ? escaped : string.Join(" ", escaped.Split(LineBreaks));
+        }
+
+        private static readonly char[] LineBreaks = { '\r', '\n', '\u0085', '\u2028', '\u2029' };
 
         /// <summary>A C# string literal.</summary>
-        public static string Literal(string text)
-        {
-            var sb = new StringBuilder(text.Length + 2);
-            sb.Append('"');
-            foreach (var c in text)
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    case '\n': sb.Append("\\n"); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\t': sb.Append("\\t"); break;
-                    default:
-                        if (c < ' ')
-                        {
-                            sb.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
-                        }
-                        else
-                        {
-                            sb.Append(c);
-                        }
-
-                        break;
-                }
-            }
-
-            return sb.Append('"').ToString();
-        }
+        public static string Literal(string text) => Quoted.Append(new StringBuilder(text.Length + 2), text).ToString();
     }
 }

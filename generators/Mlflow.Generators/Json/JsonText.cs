@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Mlflow.Generators.Helpers;
 
 namespace Mlflow.Generators.Json
 {
@@ -26,7 +27,7 @@ namespace Mlflow.Generators.Json
                             sb.Append(',');
                         }
 
-                        WriteString(obj.Properties[i].Key, sb);
+                        Quoted.Append(sb, obj.Properties[i].Key);
                         sb.Append(':');
                         Write(obj.Properties[i].Value, sb);
                     }
@@ -48,7 +49,7 @@ namespace Mlflow.Generators.Json
                     sb.Append(']');
                     break;
                 case JsonString s:
-                    WriteString(s.Value, sb);
+                    Quoted.Append(sb, s.Value);
                     break;
                 case JsonNumber n:
                     sb.Append(n.Raw);
@@ -60,35 +61,6 @@ namespace Mlflow.Generators.Json
                     sb.Append("null");
                     break;
             }
-        }
-
-        private static void WriteString(string value, StringBuilder sb)
-        {
-            sb.Append('"');
-            foreach (var c in value)
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    case '\n': sb.Append("\\n"); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\t': sb.Append("\\t"); break;
-                    default:
-                        if (c < ' ')
-                        {
-                            sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        }
-                        else
-                        {
-                            sb.Append(c);
-                        }
-
-                        break;
-                }
-            }
-
-            sb.Append('"');
         }
     }
 }
