@@ -376,21 +376,24 @@ namespace Mlflow.Generators.Parser
             return EquatableArray<string>.Empty;
         }
 
-        private bool ExtensionBool(JsonObject node, string pointer, string name)
+        private string? ExtensionString(JsonObject node, string pointer, string name) =>
+            (Extension<JsonString>(node, pointer, name, "a string") as JsonString)?.Value;
+
+        private bool ExtensionBool(JsonObject node, string pointer, string name) =>
+            Extension<JsonBool>(node, pointer, name, "true or false") is JsonBool b && b.Value;
+
+        /// <summary>The extension's value when it is a <typeparamref name="T"/>; null when absent, or (with an error) of another kind.</summary>
+        private JsonNode? Extension<T>(JsonObject node, string pointer, string name, string expected)
+            where T : JsonNode
         {
             var value = node.Get(name);
-            if (value == null)
+            if (value == null || value is T)
             {
-                return false;
+                return value;
             }
 
-            if (value is JsonBool b)
-            {
-                return b.Value;
-            }
-
-            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + Pointer.Escape(name), name + " is true or false");
-            return false;
+            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + Pointer.Escape(name), name + " is " + expected);
+            return null;
         }
 
         /// <summary>Reports the <c>x-mlflow-*</c> names of <paramref name="node"/> that the parser does not read there.</summary>
@@ -435,23 +438,6 @@ namespace Mlflow.Generators.Parser
             }
 
             return notes.ToEquatableArray();
-        }
-
-        private string? ExtensionString(JsonObject node, string pointer, string name)
-        {
-            var value = node.Get(name);
-            if (value == null)
-            {
-                return null;
-            }
-
-            if (value is JsonString s)
-            {
-                return s.Value;
-            }
-
-            Error(DiagnosticDescriptors.UnsupportedId, value, pointer + "/" + Pointer.Escape(name), name + " is a string");
-            return null;
         }
 
         private EquatableArray<MediaSpec> ParseContent(JsonObject? content, string pointer, string hoistName)

@@ -16,7 +16,7 @@ namespace Mlflow.Client.Serialization;
 /// Field deserializers must use the node they are given before returning (Kiota's readers and the generated
 /// models do).
 /// </summary>
-internal sealed class MlflowJsonParseNode : IParseNode
+internal sealed class MlflowJsonParseNode : IParseNode, IJsonKindNode
 {
     private JsonElement element;
     private JsonDocument? owned;
@@ -26,6 +26,34 @@ internal sealed class MlflowJsonParseNode : IParseNode
     {
         this.element = element;
         this.owned = owned;
+    }
+
+    /// <inheritdoc />
+    public JsonValueKind ValueKind => element.ValueKind;
+
+    /// <inheritdoc />
+    public int ArrayLength => element.ValueKind == JsonValueKind.Array ? element.GetArrayLength() : 0;
+
+    /// <inheritdoc />
+    public bool ArrayHoldsOnlyObjects
+    {
+        get
+        {
+            if (element.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            foreach (var item in element.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <inheritdoc />

@@ -114,7 +114,16 @@ internal static class WireRead
         where T : IParsable
     {
         value = default;
-        if (node.GetStringValue() != null || node.GetBoolValue() != null || Number(node) != null || IsNonEmptyArray(node))
+        if (node is IJsonKindNode json)
+        {
+            // The client's own node knows the kind: anything but an object (or an empty array, as below) is kept,
+            // including numbers no double holds (-1e309), which the checks of the other branch cannot see.
+            if (json.ValueKind != JsonValueKind.Object && !(json.ValueKind == JsonValueKind.Array && json.ArrayLength == 0))
+            {
+                return false;
+            }
+        }
+        else if (node.GetStringValue() != null || node.GetBoolValue() != null || Number(node) != null || IsNonEmptyArray(node))
         {
             return false;
         }
@@ -129,6 +138,13 @@ internal static class WireRead
     public static bool TryModelList<T>(IParseNode node, ParsableFactory<T> factory, out List<T>? value)
         where T : IParsable
     {
+        if (node is IJsonKindNode { ValueKind: JsonValueKind.Array } json && !json.ArrayHoldsOnlyObjects)
+        {
+            // An item that is not a message ([null], ["x", {}]) would read as an empty message: keep the whole list.
+            value = null;
+            return false;
+        }
+
         value = new List<T>(node.GetCollectionOfObjectValues(factory));
         return value.Count > 0 || Kiota(node) is UntypedArray;
     }
@@ -456,4 +472,20 @@ internal static class WireRead
             return false;
         }
     }
+}
+
+/// <summary>
+/// A parse node that can tell the JSON kind of its value, which <see cref="IParseNode"/> cannot (the client's own
+/// node implements it; over another node the readers fall back to probing the value).
+/// </summary>
+internal interface IJsonKindNode
+{
+    /// <summary>The kind of the value.</summary>
+    JsonValueKind ValueKind { get; }
+
+    /// <summary>The number of items when the value is an array (else 0).</summary>
+    int ArrayLength { get; }
+
+    /// <summary>True when the value is an array whose every item is a JSON object.</summary>
+    bool ArrayHoldsOnlyObjects { get; }
 }
