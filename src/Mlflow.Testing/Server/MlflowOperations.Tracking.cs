@@ -1,8 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
-using Mlflow.Testing.Store;
-using G = Mlflow.Testing.Generated;
-
 namespace Mlflow.Testing.Server;
 
 /// <summary>Tracking: experiments, runs, params, metrics, tags, log-batch, inputs and outputs, metric history.</summary>
