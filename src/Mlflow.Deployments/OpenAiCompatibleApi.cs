@@ -97,7 +97,7 @@ public sealed class OpenAiCompatibleApi
     /// (an answer that is not an event stream, such as embeddings, comes back as one chunk).
     /// </summary>
     public IAsyncEnumerable<PredictionChunk> StreamAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(Request(route, "text/event-stream"), Streaming.WithStreamFlag(body).ToJsonString(), cancellationToken);
+        _transport.PredictStreamAsync(Request(route, "text/event-stream"), body, cancellationToken);
 
     private static JsonObject ToNode(IParsable request) => KiotaJson.ToJsonObject(request);
 }
