@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Client.Models;
-using Mlflow.Deployments.Http;
 
 namespace Mlflow.Deployments;
 

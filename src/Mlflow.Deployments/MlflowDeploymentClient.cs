@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 
 namespace Mlflow.Deployments;
 

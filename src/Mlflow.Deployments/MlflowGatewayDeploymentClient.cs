@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Mlflow.Deployments.Http;
 
 namespace Mlflow.Deployments;
 

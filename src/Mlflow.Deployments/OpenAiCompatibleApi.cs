@@ -1,9 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 
 namespace Mlflow.Deployments;
 

@@ -1,10 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
