@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Mlflow.Client.Models;
-using Mlflow.Deployments.Http;
 
 namespace Mlflow.Deployments;
 
@@ -12,39 +10,43 @@ namespace Mlflow.Deployments;
 public static class DeploymentClientExtensions
 {
     /// <summary>Chat: <see cref="IDeploymentClient.PredictAsync"/> with a typed request and answer.</summary>
-    public static async Task<DeploymentsChatResponse> ChatAsync(
+    public static Task<DeploymentsChatResponse> ChatAsync(
         this IDeploymentClient client, string endpoint, DeploymentsChatRequest request, CancellationToken cancellationToken = default) =>
-        (await client.PredictAsync(endpoint: endpoint, inputs: KiotaJson.ToJsonObject(request), cancellationToken: cancellationToken).ConfigureAwait(false)).AsChat();
+        PredictAsync(client, endpoint, request, r => r.AsChat(), cancellationToken);
 
     /// <summary>Streamed chat: <see cref="IDeploymentClient.PredictStreamAsync"/> with typed chunks.</summary>
-    public static async IAsyncEnumerable<DeploymentsChatChunk> ChatStreamAsync(
-        this IDeploymentClient client, string endpoint, DeploymentsChatRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var chunk in client.PredictStreamAsync(endpoint: endpoint, inputs: KiotaJson.ToJsonObject(request), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return chunk.AsChatChunk();
-        }
-    }
+    public static IAsyncEnumerable<DeploymentsChatChunk> ChatStreamAsync(
+        this IDeploymentClient client, string endpoint, DeploymentsChatRequest request, CancellationToken cancellationToken = default) =>
+        PredictStreamAsync(client, endpoint, request, c => c.AsChatChunk(), cancellationToken);
 
     /// <summary>Completions: <see cref="IDeploymentClient.PredictAsync"/> with a typed request and answer.</summary>
-    public static async Task<DeploymentsCompletionsResponse> CompletionsAsync(
+    public static Task<DeploymentsCompletionsResponse> CompletionsAsync(
         this IDeploymentClient client, string endpoint, DeploymentsCompletionsRequest request, CancellationToken cancellationToken = default) =>
-        (await client.PredictAsync(endpoint: endpoint, inputs: KiotaJson.ToJsonObject(request), cancellationToken: cancellationToken).ConfigureAwait(false)).AsCompletions();
+        PredictAsync(client, endpoint, request, r => r.AsCompletions(), cancellationToken);
 
     /// <summary>Streamed completions with typed chunks.</summary>
-    public static async IAsyncEnumerable<DeploymentsCompletionsChunk> CompletionsStreamAsync(
-        this IDeploymentClient client, string endpoint, DeploymentsCompletionsRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<DeploymentsCompletionsChunk> CompletionsStreamAsync(
+        this IDeploymentClient client, string endpoint, DeploymentsCompletionsRequest request, CancellationToken cancellationToken = default) =>
+        PredictStreamAsync(client, endpoint, request, c => c.AsCompletionsChunk(), cancellationToken);
+
+    /// <summary>Embeddings: <see cref="IDeploymentClient.PredictAsync"/> with a typed request and answer.</summary>
+    public static Task<DeploymentsEmbeddingsResponse> EmbeddingsAsync(
+        this IDeploymentClient client, string endpoint, DeploymentsEmbeddingsRequest request, CancellationToken cancellationToken = default) =>
+        PredictAsync(client, endpoint, request, r => r.AsEmbeddings(), cancellationToken);
+
+    // The request is written inside the async method and the iterator, so a failure to write it surfaces where it
+    // did before: in the returned task, or when the stream is enumerated.
+    private static async Task<T> PredictAsync<T>(
+        IDeploymentClient client, string endpoint, IParsable request, Func<PredictionsResponse, T> read, CancellationToken cancellationToken) =>
+        read(await client.PredictAsync(endpoint: endpoint, inputs: KiotaJson.ToJsonObject(request), cancellationToken: cancellationToken).ConfigureAwait(false));
+
+    private static async IAsyncEnumerable<T> PredictStreamAsync<T>(
+        IDeploymentClient client, string endpoint, IParsable request, Func<PredictionChunk, T> read,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var chunk in client.PredictStreamAsync(endpoint: endpoint, inputs: KiotaJson.ToJsonObject(request), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return chunk.AsCompletionsChunk();
+            yield return read(chunk);
         }
     }
-
-    /// <summary>Embeddings: <see cref="IDeploymentClient.PredictAsync"/> with a typed request and answer.</summary>
-    public static async Task<DeploymentsEmbeddingsResponse> EmbeddingsAsync(
-        this IDeploymentClient client, string endpoint, DeploymentsEmbeddingsRequest request, CancellationToken cancellationToken = default) =>
-        (await client.PredictAsync(endpoint: endpoint, inputs: KiotaJson.ToJsonObject(request), cancellationToken: cancellationToken).ConfigureAwait(false)).AsEmbeddings();
 }

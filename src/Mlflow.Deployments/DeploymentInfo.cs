@@ -1,9 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Deployments.Http;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -21,8 +16,8 @@ public sealed record DeploymentInfo(string Name, JsonObject Json)
         new(json["name"]?.GetValue<string>() ?? throw new DeploymentsException("A deployment must carry a 'name'."), json);
 
     /// <summary>Deserializes <see cref="Json"/> into a target-specific type (reflection; <see cref="DeploymentsJson.Options"/> unless given).</summary>
-    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
-    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
+    [RequiresUnreferencedCode(DeploymentsJsonText.ReflectionWarning)]
+    [RequiresDynamicCode(DeploymentsJsonText.ReflectionWarning)]
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         Json.Deserialize<T>(options ?? DeploymentsJson.Options)!;
 
@@ -49,8 +44,8 @@ public sealed record EndpointInfo(string Name, JsonObject Json)
         new(json["name"]?.GetValue<string>() ?? throw new DeploymentsException("An endpoint must carry a 'name'."), json);
 
     /// <summary>Deserializes <see cref="Json"/> into a type of your own with System.Text.Json (reflection).</summary>
-    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
-    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
+    [RequiresUnreferencedCode(DeploymentsJsonText.ReflectionWarning)]
+    [RequiresDynamicCode(DeploymentsJsonText.ReflectionWarning)]
     public T Deserialize<T>(JsonSerializerOptions? options = null) =>
         Json.Deserialize<T>(options ?? DeploymentsJson.Options)!;
 

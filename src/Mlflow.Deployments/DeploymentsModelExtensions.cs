@@ -1,6 +1,3 @@
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Client.Models;
-
 namespace Mlflow.Deployments;
 
 /// <summary>

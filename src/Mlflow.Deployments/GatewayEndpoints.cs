@@ -1,10 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Client.Models;
-using Mlflow.Deployments.Http;
-
 namespace Mlflow.Deployments;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 
 namespace Mlflow.Deployments;
 
@@ -49,15 +46,13 @@ public sealed class MlflowDeploymentClient : EndpointDeploymentClientBase, IDisp
     public override Task<PredictionsResponse> PredictAsync(
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
-        _transport.SendAsync(
-            Invocations(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
-            _transport.Options.PredictTimeout, cancellationToken);
+        _transport.PredictAsync(Invocations(endpoint ?? deploymentName), inputs, cancellationToken);
 
     /// <summary>The same route with <c>"stream": true</c>; chunks are the server's SSE events.</summary>
     public override IAsyncEnumerable<PredictionChunk> PredictStreamAsync(
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(Invocations(endpoint ?? deploymentName, "text/event-stream"), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
+        _transport.PredictStreamAsync(Invocations(endpoint ?? deploymentName, "text/event-stream"), inputs, cancellationToken);
 
     /// <summary>Not supported: endpoints come from the server's configuration file (MLflow raises <c>NotImplementedError</c>).</summary>
     public override Task<EndpointInfo> CreateEndpointAsync(

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Mlflow.Deployments.Http;
 
 namespace Mlflow.Deployments;
 
@@ -58,15 +56,13 @@ public sealed class MlflowGatewayDeploymentClient : EndpointDeploymentClientBase
     public override Task<PredictionsResponse> PredictAsync(
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
-        _transport.SendAsync(
-            Invocations(endpoint ?? deploymentName), (inputs ?? new JsonObject()).ToJsonString(),
-            _transport.Options.PredictTimeout, cancellationToken);
+        _transport.PredictAsync(Invocations(endpoint ?? deploymentName), inputs, cancellationToken);
 
     /// <summary>The same route with <c>"stream": true</c>; chunks are the SSE events (<c>[DONE]</c> ends the stream).</summary>
     public override IAsyncEnumerable<PredictionChunk> PredictStreamAsync(
         string? deploymentName = null, JsonNode? inputs = null, string? endpoint = null,
         CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(Invocations(endpoint ?? deploymentName, "text/event-stream"), Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
+        _transport.PredictStreamAsync(Invocations(endpoint ?? deploymentName, "text/event-stream"), inputs, cancellationToken);
 
     /// <summary>
     /// A provider passthrough: <c>POST /gateway/{providerPath}</c>, e.g. <c>openai/v1/chat/completions</c>,

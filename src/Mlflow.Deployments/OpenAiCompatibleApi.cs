@@ -1,9 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 
 namespace Mlflow.Deployments;
 
@@ -97,7 +93,7 @@ public sealed class OpenAiCompatibleApi
     /// (an answer that is not an event stream, such as embeddings, comes back as one chunk).
     /// </summary>
     public IAsyncEnumerable<PredictionChunk> StreamAsync(string route, JsonNode body, CancellationToken cancellationToken = default) =>
-        _transport.StreamAsync(Request(route, "text/event-stream"), Streaming.WithStreamFlag(body).ToJsonString(), cancellationToken);
+        _transport.PredictStreamAsync(Request(route, "text/event-stream"), body, cancellationToken);
 
     private static JsonObject ToNode(IParsable request) => KiotaJson.ToJsonObject(request);
 }

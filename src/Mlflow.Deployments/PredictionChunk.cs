@@ -1,10 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -42,17 +36,13 @@ public sealed class PredictionChunk
     public DeploymentsCompletionsChunk AsCompletionsChunk() => Parse(DeploymentsCompletionsChunk.CreateFromDiscriminatorValue);
 
     /// <summary>Deserializes the data into a type of your own with System.Text.Json (reflection; <see cref="DeploymentsJson.Options"/> unless given).</summary>
-    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
-    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
-    public T Deserialize<T>(JsonSerializerOptions? options = null) =>
-        JsonSerializer.Deserialize<T>(Data, options ?? DeploymentsJson.Options)
-        ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");
+    [RequiresUnreferencedCode(DeploymentsJsonText.ReflectionWarning)]
+    [RequiresDynamicCode(DeploymentsJsonText.ReflectionWarning)]
+    public T Deserialize<T>(JsonSerializerOptions? options = null) => DeploymentsJsonText.Deserialize<T>(Data, options, "chunk data");
 
     /// <summary>Deserializes the data into a type of your own with source-generated metadata (trim/AOT-safe).</summary>
     /// <param name="typeInfo">The type's metadata, e.g. <c>MyContext.Default.MyChunk</c>.</param>
-    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) =>
-        JsonSerializer.Deserialize(Data, typeInfo)
-        ?? throw new DeploymentsException($"The chunk data is JSON null, not a {typeof(T).Name}.");
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) => DeploymentsJsonText.Deserialize(Data, typeInfo, "chunk data");
 
     /// <summary>
     /// Parses the data into a generated model of the spec, e.g.
@@ -65,7 +55,27 @@ public sealed class PredictionChunk
     public override string ToString() => Data;
 }
 
+/// <summary>The JSON reading <see cref="PredictionChunk"/>, <see cref="PredictionsResponse"/> and the info records share.</summary>
 internal static class DeploymentsJsonText
 {
+    /// <summary>Why the reflection-based <c>Deserialize&lt;T&gt;</c> overloads are not trim- or AOT-safe.</summary>
+    public const string ReflectionWarning =
+        "Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).";
+
     public static JsonNode? TryParse(string text) => Http.DeploymentsErrors.TryParseJson(text);
+
+    /// <summary>
+    /// Deserializes <paramref name="json"/> by reflection (<see cref="DeploymentsJson.Options"/> unless given); JSON
+    /// <c>null</c> throws, naming <paramref name="what"/> was read.
+    /// </summary>
+    [RequiresUnreferencedCode(ReflectionWarning)]
+    [RequiresDynamicCode(ReflectionWarning)]
+    public static T Deserialize<T>(string json, JsonSerializerOptions? options, string what) =>
+        JsonSerializer.Deserialize<T>(json, options ?? DeploymentsJson.Options) ?? throw JsonNull<T>(what);
+
+    /// <summary>Deserializes <paramref name="json"/> with source-generated metadata; JSON <c>null</c> throws.</summary>
+    public static T Deserialize<T>(string json, JsonTypeInfo<T> typeInfo, string what) =>
+        JsonSerializer.Deserialize(json, typeInfo) ?? throw JsonNull<T>(what);
+
+    private static DeploymentsException JsonNull<T>(string what) => new($"The {what} is JSON null, not a {typeof(T).Name}.");
 }

@@ -1,10 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Kiota.Abstractions.Serialization;
-using Mlflow.Deployments.Http;
-using Mlflow.Client.Models;
 using Mlflow.Deployments.Models;
 
 namespace Mlflow.Deployments;
@@ -61,17 +55,13 @@ public sealed class PredictionsResponse
     /// unless given); for the spec's payloads use <see cref="AsChat"/>, <see cref="AsCompletions"/>,
     /// <see cref="AsEmbeddings"/> or <see cref="Parse{T}"/>.
     /// </summary>
-    [RequiresUnreferencedCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
-    [RequiresDynamicCode("Binds to T by reflection; in trimmed or AOT apps use the JsonTypeInfo<T> overload (a JsonSerializerContext).")]
-    public T Deserialize<T>(JsonSerializerOptions? options = null) =>
-        JsonSerializer.Deserialize<T>(RawJson, options ?? DeploymentsJson.Options)
-        ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
+    [RequiresUnreferencedCode(DeploymentsJsonText.ReflectionWarning)]
+    [RequiresDynamicCode(DeploymentsJsonText.ReflectionWarning)]
+    public T Deserialize<T>(JsonSerializerOptions? options = null) => DeploymentsJsonText.Deserialize<T>(RawJson, options, "prediction body");
 
     /// <summary>Deserializes the raw body into a type of your own with source-generated metadata (trim/AOT-safe).</summary>
     /// <param name="typeInfo">The type's metadata, e.g. <c>MyContext.Default.MyPrediction</c>.</param>
-    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) =>
-        JsonSerializer.Deserialize(RawJson, typeInfo)
-        ?? throw new DeploymentsException($"The prediction body is JSON null, not a {typeof(T).Name}.");
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo) => DeploymentsJsonText.Deserialize(RawJson, typeInfo, "prediction body");
 
     /// <summary>
     /// Parses the raw body into a generated model of the spec with Kiota's JSON reader, e.g.

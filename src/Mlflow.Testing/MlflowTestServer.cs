@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mlflow.Testing.Generated;
 using Mlflow.Testing.Server;
-using Mlflow.Testing.Store;
 
 namespace Mlflow.Testing;
 

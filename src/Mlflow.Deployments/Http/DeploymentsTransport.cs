@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace Mlflow.Deployments.Http;
 
@@ -90,6 +88,17 @@ internal sealed class DeploymentsTransport : IDisposable
 
     public Task<PredictionsResponse> GetAsync(RequestInformation request, CancellationToken cancellationToken) =>
         SendAsync(request, null, Options.RequestTimeout, cancellationToken);
+
+    /// <summary>A predict call: <paramref name="inputs"/> (an empty object when null) posted under the predict timeout.</summary>
+    public Task<PredictionsResponse> PredictAsync(RequestInformation request, JsonNode? inputs, CancellationToken cancellationToken) =>
+        SendAsync(request, (inputs ?? new JsonObject()).ToJsonString(), Options.PredictTimeout, cancellationToken);
+
+    /// <summary>
+    /// A streaming predict call: a copy of <paramref name="inputs"/> with <c>"stream": true</c>. The body is written
+    /// here, before the stream is enumerated, so inputs that are not a JSON object throw at the call.
+    /// </summary>
+    public IAsyncEnumerable<PredictionChunk> PredictStreamAsync(RequestInformation request, JsonNode? inputs, CancellationToken cancellationToken) =>
+        StreamAsync(request, Streaming.WithStreamFlag(inputs).ToJsonString(), cancellationToken);
 
     /// <summary>
     /// Sends a streaming request and yields one chunk per SSE event. <c>[DONE]</c> ends the stream; an error frame

@@ -55,14 +55,8 @@ internal abstract class PartStore : IDisposable
 
     public abstract void Dispose();
 
-    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    private sealed class HashingStream(Stream inner, IncrementalHash hash) : ReadOnlyForwardStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count)
         {
             var n = inner.Read(buffer, offset, count);
@@ -76,13 +70,6 @@ internal abstract class PartStore : IDisposable
             hash.AppendData(buffer.Span[..n]);
             return n;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 
@@ -290,12 +277,13 @@ internal sealed class ChunkedBuffer
     public Stream OpenRead() => new ConcatenatedStream(chunks.Select(c => (Func<Stream>)(() => new MemoryStream(c, writable: false))).ToList());
 }
 
-/// <summary>Streams opened one after the other.</summary>
-internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : Stream
+/// <summary>
+/// A stream that is only read, front to back: no length, position, seeking or writing. The array overload of
+/// <c>ReadAsync</c> goes through the <see cref="Memory{T}"/> one; each stream implements that and the synchronous
+/// <c>Read</c> itself.
+/// </summary>
+internal abstract class ReadOnlyForwardStream : Stream
 {
-    private int index = -1;
-    private Stream? current;
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -303,10 +291,23 @@ internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : St
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() { }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>Streams opened one after the other.</summary>
+internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : ReadOnlyForwardStream
+{
+    private int index = -1;
+    private Stream? current;
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -324,10 +325,6 @@ internal sealed class ConcatenatedStream(IReadOnlyList<Func<Stream>> parts) : St
             current = null;
         }
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,9 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
 using Mlflow.Artifacts;
-using G = Mlflow.Testing.Generated;
 
 namespace Mlflow.Testing.Server;
 

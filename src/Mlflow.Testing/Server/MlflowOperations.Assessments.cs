@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Mlflow.Testing.Store;
-using G = Mlflow.Testing.Generated;
 
 namespace Mlflow.Testing.Server;
 

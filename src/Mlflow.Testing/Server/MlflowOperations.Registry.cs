@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc;
-using Mlflow.Testing.Store;
-using G = Mlflow.Testing.Generated;
 
 namespace Mlflow.Testing.Server;
 

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
-using Mlflow.Testing.Store;
-using G = Mlflow.Testing.Generated;
-
 namespace Mlflow.Testing.Server;
 
 /// <summary>

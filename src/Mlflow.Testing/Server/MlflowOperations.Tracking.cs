@@ -1,8 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
-using Mlflow.Testing.Store;
-using G = Mlflow.Testing.Generated;
-
 namespace Mlflow.Testing.Server;
 
 /// <summary>Tracking: experiments, runs, params, metrics, tags, log-batch, inputs and outputs, metric history.</summary>
@@ -77,16 +72,7 @@ internal sealed partial class MlflowOperations
     {
         var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
         if (experiment.Id == "0") throw MlflowError.InvalidParameter("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
-        var now = Now();
-        experiment.LifecycleStage = "deleted";
-        experiment.LastUpdateTime = now;
-        Experiments.Touch(experiment);
-        foreach (var run in Runs.Values.Where(r => r.ExperimentId == experiment.Id && r.LifecycleStage == "active"))
-        {
-            run.LifecycleStage = "deleted";
-            run.DeletedTime = now;
-            Runs.Touch(run);
-        }
+        SetExperimentDeleted(experiment, Now());
         return new G.DeleteExperimentResponse();
     });
 
@@ -95,15 +81,7 @@ internal sealed partial class MlflowOperations
         var experiment = FindExperiment(MlflowError.Required(body.Experiment_id, "experiment_id"));
         if (experiment.LifecycleStage != "deleted")
             throw MlflowError.InvalidParameter($"Cannot restore an active experiment. Experiment ID: {experiment.Id}");
-        experiment.LifecycleStage = "active";
-        experiment.LastUpdateTime = Now();
-        Experiments.Touch(experiment);
-        foreach (var run in Runs.Values.Where(r => r.ExperimentId == experiment.Id && r.LifecycleStage == "deleted"))
-        {
-            run.LifecycleStage = "active";
-            run.DeletedTime = null;
-            Runs.Touch(run);
-        }
+        SetExperimentDeleted(experiment, null);
         return new G.RestoreExperimentResponse();
     });
 
@@ -195,6 +173,30 @@ internal sealed partial class MlflowOperations
         return Experiments.Find(id) ?? throw MlflowError.NotFound($"No Experiment with id={id} exists");
     }
 
+    /// <summary>
+    /// Deletes an experiment (<paramref name="deletedTime"/> set, also its new last-update time) or restores it (null),
+    /// and moves its runs that were in the other stage along with it, as MLflow's store does.
+    /// </summary>
+    private void SetExperimentDeleted(ExperimentEntity experiment, long? deletedTime)
+    {
+        var (from, to) = deletedTime is null ? ("deleted", "active") : ("active", "deleted");
+        experiment.LifecycleStage = to;
+        experiment.LastUpdateTime = deletedTime ?? Now();
+        Experiments.Touch(experiment);
+        foreach (var run in Runs.Values.Where(r => r.ExperimentId == experiment.Id && r.LifecycleStage == from))
+        {
+            SetRunDeleted(run, deletedTime);
+        }
+    }
+
+    /// <summary>Deletes a run, stamped with <paramref name="deletedTime"/>, or restores it when that is null.</summary>
+    private void SetRunDeleted(RunEntity run, long? deletedTime)
+    {
+        run.LifecycleStage = deletedTime is null ? "active" : "deleted";
+        run.DeletedTime = deletedTime;
+        Runs.Touch(run);
+    }
+
     private static void RequireActiveExperiment(ExperimentEntity experiment)
     {
         if (experiment.LifecycleStage != "active")
@@ -278,19 +280,13 @@ internal sealed partial class MlflowOperations
 
     public override Task<ActionResult<G.DeleteRunResponse>> DeleteRunAsync(G.DeleteRun body) => Write(() =>
     {
-        var run = FindRun(body.Run_id);
-        run.LifecycleStage = "deleted";
-        run.DeletedTime = Now();
-        Runs.Touch(run);
+        SetRunDeleted(FindRun(body.Run_id), Now());
         return new G.DeleteRunResponse();
     });
 
     public override Task<ActionResult<G.RestoreRunResponse>> RestoreRunAsync(G.RestoreRun body) => Write(() =>
     {
-        var run = FindRun(body.Run_id);
-        run.LifecycleStage = "active";
-        run.DeletedTime = null;
-        Runs.Touch(run);
+        SetRunDeleted(FindRun(body.Run_id), null);
         return new G.RestoreRunResponse();
     });
 

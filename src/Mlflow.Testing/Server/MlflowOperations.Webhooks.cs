@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
-using Mlflow.Testing.Store;
-using G = Mlflow.Testing.Generated;
-
 namespace Mlflow.Testing.Server;
 
 /// <summary>Webhooks: CRUD, the test endpoint, and deliveries on registry events (see <see cref="WebhookDispatcher"/>).</summary>

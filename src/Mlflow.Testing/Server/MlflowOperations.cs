@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Mlflow.Testing.Generated;
-using Mlflow.Testing.Store;
 
 namespace Mlflow.Testing.Server;
 

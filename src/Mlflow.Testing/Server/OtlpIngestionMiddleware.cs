@@ -1,9 +1,6 @@
 using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Mlflow.Testing.Store;
 
 namespace Mlflow.Testing.Server;
 

@@ -1,9 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Mlflow.Testing.Store;
 
 namespace Mlflow.Testing.Server;
 

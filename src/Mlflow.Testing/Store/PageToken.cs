@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Mlflow.Testing.Server;
 
 namespace Mlflow.Testing.Store;
